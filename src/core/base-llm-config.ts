@@ -1,0 +1,263 @@
+import { ConfigError } from "./usage-errors.js";
+
+/** Fixed request and token budgets, for servers that send no `x-ratelimit-*` headers. */
+export interface FixedRateLimit {
+  requests_per_minute?: number;
+  tokens_per_minute?: number;
+}
+
+/** Retry backoff tuning; the defaults suit OpenAI. */
+export interface RetryBackoff {
+  /** First backoff wait before jitter. @default 500 */
+  initial_delay_ms?: number;
+  /** Largest backoff wait before jitter. @default 8000 */
+  max_delay_ms?: number;
+  /** Longest `retry-after` we are willing to sleep; a longer one fails fast. @default 60000 */
+  max_retry_after_ms?: number;
+}
+
+/** Options of every provider's config. Each may also come from the environment (see the README). */
+export interface BaseLLMConfigOptions {
+  /** Provider name, e.g. `"openai"`. */
+  llm_type?: string;
+  /** API key (required). Never printed, serialized or logged. */
+  api_key?: string;
+  /** Base URL of the API, without the `/chat/completions` path. */
+  api_base?: string;
+  /** Model id used when a call does not name one. */
+  chat_model?: string;
+  /** Maximum output tokens per response. @default 4096 */
+  max_tokens?: number;
+  /** Sampling temperature, 0..2. @default 0.9 */
+  temperature?: number;
+  /** Nucleus sampling, 0..1. @default 1 */
+  top_p?: number;
+  /** Time limit of one attempt, from connect to the last byte, in seconds. @default 30 */
+  timeout?: number;
+  /** Time limit of a whole call, retries and waits included, in seconds. @default none */
+  total_timeout?: number;
+  /** Retries after the first attempt, for failures that can succeed later. @default 2 */
+  max_retries?: number;
+  /** Largest response body accepted, in bytes. @default 33554432 (32 MiB) */
+  max_response_bytes?: number;
+  /** Allow an `http://` api_base that is not loopback (the key would travel in clear). @default false */
+  allow_insecure_http?: boolean;
+  /** Extra headers sent with every request (e.g. for a proxy). */
+  headers?: Record<string, string>;
+  /** How the key is sent: `"bearer"` (`Authorization: Bearer`) or `"api-key"` (Azure). @default "bearer" */
+  auth_header?: "bearer" | "api-key";
+  /** Client-side pacing: `"auto"` learns from `x-ratelimit-*` headers, `false` is off. @default "auto" */
+  rate_limit?: "auto" | false | FixedRateLimit;
+  /** Retry backoff tuning. */
+  retry?: RetryBackoff;
+}
+
+/** Which environment variables feed which options, first match wins. */
+export type ConfigEnvNames = Partial<Record<keyof BaseLLMConfigOptions, readonly string[]>>;
+
+/** What a provider's config adds to the base: its environment variables and defaults. */
+export interface ConfigContext {
+  env?: Readonly<Record<string, string | undefined>>;
+  env_names?: ConfigEnvNames;
+  defaults?: { llm_type?: string; api_base?: string; chat_model?: string };
+}
+
+const INSPECT = Symbol.for("nodejs.util.inspect.custom");
+
+/**
+ * Provider-neutral configuration, resolved once at construction: explicit option, then environment
+ * variable, then default. Read-only afterwards. Invalid values throw {@link ConfigError}.
+ */
+export class BaseLLMConfig {
+  readonly llm_type: string;
+  readonly api_base: string;
+  readonly chat_model: string;
+  readonly max_tokens: number;
+  readonly temperature: number;
+  readonly top_p: number;
+  /** Seconds. */
+  readonly timeout: number;
+  /** Seconds, or `undefined` for no total limit. */
+  readonly total_timeout: number | undefined;
+  readonly max_retries: number;
+  readonly max_response_bytes: number;
+  readonly allow_insecure_http: boolean;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly auth_header: "bearer" | "api-key";
+  readonly rate_limit: "auto" | false | Readonly<FixedRateLimit>;
+  readonly retry: Readonly<Required<RetryBackoff>>;
+  readonly #api_key: string;
+
+  constructor(options: BaseLLMConfigOptions = {}, context: ConfigContext = {}) {
+    const env = context.env ?? process.env;
+    const names = context.env_names ?? {};
+    const envName = (option: keyof BaseLLMConfigOptions): string | undefined => names[option]?.[0];
+    const fromEnv = (option: keyof BaseLLMConfigOptions): string | undefined => {
+      for (const name of names[option] ?? []) {
+        const value = env[name];
+        if (value !== undefined && value !== "") return value;
+      }
+      return undefined;
+    };
+    const fail = (option: keyof BaseLLMConfigOptions, problem: string): never => {
+      throw new ConfigError({ option, env_var: envName(option), problem });
+    };
+    const numberOption = (option: keyof BaseLLMConfigOptions, fallback: number | undefined) => {
+      const explicit = options[option];
+      if (explicit !== undefined) {
+        if (typeof explicit !== "number" || !Number.isFinite(explicit))
+          fail(option, "must be a finite number");
+        return explicit as number;
+      }
+      const raw = fromEnv(option);
+      if (raw === undefined) return fallback;
+      const parsed = Number(raw);
+      if (raw.trim() === "" || !Number.isFinite(parsed)) fail(option, `must be a number (got "${raw}")`);
+      return parsed;
+    };
+    const stringOption = (option: keyof BaseLLMConfigOptions, fallback: string | undefined) => {
+      const explicit = options[option];
+      if (explicit !== undefined) {
+        if (typeof explicit !== "string") fail(option, "must be a string");
+        return explicit as string;
+      }
+      return fromEnv(option) ?? fallback;
+    };
+
+    this.llm_type = stringOption("llm_type", context.defaults?.llm_type) ?? "";
+    const apiKey = stringOption("api_key", undefined);
+    if (apiKey === undefined || apiKey.trim() === "") fail("api_key", "is required and must not be empty");
+    this.#api_key = apiKey as string;
+
+    const apiBase = stringOption("api_base", context.defaults?.api_base);
+    if (apiBase === undefined) fail("api_base", "is required");
+    this.allow_insecure_http = options.allow_insecure_http ?? false;
+    this.api_base = normalizeApiBase(apiBase as string, this.allow_insecure_http, (problem) =>
+      fail("api_base", problem),
+    );
+
+    const model = stringOption("chat_model", context.defaults?.chat_model);
+    if (model === undefined || model.trim() === "") fail("chat_model", "is required and must not be empty");
+    this.chat_model = model as string;
+
+    const maxTokens = numberOption("max_tokens", 4096) as number;
+    if (!Number.isInteger(maxTokens) || maxTokens <= 0)
+      fail("max_tokens", `must be a positive integer (got ${maxTokens})`);
+    this.max_tokens = maxTokens;
+
+    const temperature = numberOption("temperature", 0.9) as number;
+    if (temperature < 0 || temperature > 2)
+      fail("temperature", `must be between 0 and 2 (got ${temperature})`);
+    this.temperature = temperature;
+
+    const topP = numberOption("top_p", 1) as number;
+    if (topP < 0 || topP > 1) fail("top_p", `must be between 0 and 1 (got ${topP})`);
+    this.top_p = topP;
+
+    const timeout = numberOption("timeout", 30) as number;
+    if (timeout <= 0) fail("timeout", `must be a positive number of seconds (got ${timeout})`);
+    this.timeout = timeout;
+
+    const totalTimeout = numberOption("total_timeout", undefined);
+    if (totalTimeout !== undefined && totalTimeout <= 0) {
+      fail("total_timeout", `must be a positive number of seconds (got ${totalTimeout})`);
+    }
+    this.total_timeout = totalTimeout;
+
+    const maxRetries = numberOption("max_retries", 2) as number;
+    if (!Number.isInteger(maxRetries) || maxRetries < 0)
+      fail("max_retries", `must be an integer >= 0 (got ${maxRetries})`);
+    this.max_retries = maxRetries;
+
+    const maxBytes = numberOption("max_response_bytes", 32 * 1024 * 1024) as number;
+    if (!Number.isInteger(maxBytes) || maxBytes <= 0)
+      fail("max_response_bytes", "must be a positive integer");
+    this.max_response_bytes = maxBytes;
+
+    this.headers = Object.freeze({ ...(options.headers ?? {}) });
+    const authHeader = options.auth_header ?? "bearer";
+    if (authHeader !== "bearer" && authHeader !== "api-key")
+      fail("auth_header", 'must be "bearer" or "api-key"');
+    this.auth_header = authHeader;
+    this.rate_limit = validateRateLimit(options.rate_limit ?? "auto", (problem) =>
+      fail("rate_limit", problem),
+    );
+    this.retry = validateRetry(options.retry ?? {}, (problem) => fail("retry", problem));
+    Object.freeze(this);
+  }
+
+  /** The API key. Readable by code; hidden from `JSON.stringify`, `util.inspect` and messages. */
+  get api_key(): string {
+    return this.#api_key;
+  }
+
+  /** Attempt time limit in milliseconds (`timeout` is in seconds). */
+  get timeout_ms(): number {
+    return Math.round(this.timeout * 1000);
+  }
+
+  toJSON(): Record<string, unknown> {
+    const headers = Object.fromEntries(Object.keys(this.headers).map((name) => [name, "[redacted]"]));
+    return {
+      llm_type: this.llm_type,
+      api_key: "[redacted]",
+      ...(this as unknown as Record<string, unknown>),
+      headers,
+    };
+  }
+
+  [INSPECT](): Record<string, unknown> {
+    return { ...this.toJSON() };
+  }
+}
+
+function isLoopback(hostname: string): boolean {
+  return hostname === "localhost" || hostname === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(hostname);
+}
+
+function normalizeApiBase(raw: string, allowInsecureHttp: boolean, fail: (problem: string) => never): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return fail(`must be an absolute http(s) URL (got "${raw}")`);
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:")
+    fail(`must use http or https (got "${url.protocol}")`);
+  if (url.username !== "" || url.password !== "") fail("must not contain user:password credentials");
+  if (url.protocol === "http:" && !isLoopback(url.hostname) && !allowInsecureHttp) {
+    fail("plain http is allowed only on loopback; use https, or set allow_insecure_http: true");
+  }
+  url.pathname = url.pathname.replace(/\/+$/, "");
+  url.hash = "";
+  return url.toString().replace(/\/(\?|$)/, "$1");
+}
+
+function validateRateLimit(
+  value: "auto" | false | FixedRateLimit,
+  fail: (problem: string) => never,
+): "auto" | false | Readonly<FixedRateLimit> {
+  if (value === "auto" || value === false) return value;
+  if (typeof value !== "object" || value === null) return fail('must be "auto", false, or a fixed budget');
+  for (const key of ["requests_per_minute", "tokens_per_minute"] as const) {
+    const limit = value[key];
+    if (limit !== undefined && !(typeof limit === "number" && limit > 0))
+      fail(`${key} must be a positive number`);
+  }
+  return Object.freeze({ ...value });
+}
+
+function validateRetry(
+  value: RetryBackoff,
+  fail: (problem: string) => never,
+): Readonly<Required<RetryBackoff>> {
+  const result = {
+    initial_delay_ms: value.initial_delay_ms ?? 500,
+    max_delay_ms: value.max_delay_ms ?? 8000,
+    max_retry_after_ms: value.max_retry_after_ms ?? 60_000,
+  };
+  for (const [key, number] of Object.entries(result)) {
+    if (!(typeof number === "number" && number >= 0)) fail(`${key} must be a number >= 0`);
+  }
+  return Object.freeze(result);
+}

@@ -1,0 +1,92 @@
+import type { LLMError } from "./llm-error.js";
+import type { ToolCall } from "./messages.js";
+
+/** Whether a call succeeded: `SUCCESS` is `true`, `ERROR` is `false` (Director's values). */
+export const LLMResponseStatus = { SUCCESS: true, ERROR: false } as const;
+export type LLMResponseStatus = (typeof LLMResponseStatus)[keyof typeof LLMResponseStatus];
+
+/** Fields of an {@link LLMResponse}; everything but `status` has a default. */
+export interface LLMResponseInit {
+  status: LLMResponseStatus;
+  content?: string;
+  tool_calls?: ToolCall[];
+  finish_reason?: string;
+  send_tokens?: number;
+  recv_tokens?: number;
+  total_tokens?: number;
+  cached_tokens?: number;
+  reasoning_tokens?: number;
+  error?: LLMError | undefined;
+  parsed?: unknown;
+  refusal?: string | undefined;
+  model?: string | undefined;
+  id?: string | undefined;
+  request_id?: string | undefined;
+  warnings?: string[];
+  cost?: number | undefined;
+}
+
+/**
+ * The one normalized result of every call, success or failure (a failed call resolves, it does not
+ * reject). On failure `status` is `ERROR`, `error` says why, and `content` keeps what had arrived
+ * (always `""` for non-streaming calls).
+ */
+export class LLMResponse {
+  /** `LLMResponseStatus.SUCCESS` (true) or `LLMResponseStatus.ERROR` (false). */
+  status: LLMResponseStatus;
+  /** The assistant's text; `""` when the model only called tools or the call failed. */
+  content: string;
+  /** Every tool call the model made, in order, in Director's shape. */
+  tool_calls: ToolCall[];
+  /** The provider's own finish reason (`stop`, `tool_calls`, `length`, `content_filter`, ...); `""` if none. */
+  finish_reason: string;
+  /** Prompt tokens (the provider's `prompt_tokens`; 0 when it sent no usage). */
+  send_tokens: number;
+  /** Completion tokens (the provider's `completion_tokens`; 0 when it sent no usage). */
+  recv_tokens: number;
+  /** Total tokens (the provider's `total_tokens`; 0 when it sent no usage). */
+  total_tokens: number;
+  /** Prompt tokens served from the provider's cache (part of `send_tokens`). */
+  cached_tokens: number;
+  /** Hidden reasoning tokens (part of `recv_tokens`). */
+  reasoning_tokens: number;
+  /** Why the call failed; `undefined` on success. */
+  error: LLMError | undefined;
+  /**
+   * For `response_format` `json_object` / `json_schema`: the content parsed as JSON (`undefined` if it
+   * was not valid JSON; a warning then says why).
+   */
+  parsed: unknown;
+  /** The model's refusal text, when it refused (structured outputs). */
+  refusal: string | undefined;
+  /** The model id the server reported (e.g. a dated snapshot). */
+  model: string | undefined;
+  /** The completion id (`chatcmpl-...`). */
+  id: string | undefined;
+  /** The server's `x-request-id`. */
+  request_id: string | undefined;
+  /** Things the caller should know that did not fail the call (e.g. `max_tokens` lowered to fit). */
+  warnings: string[];
+  /** Cost in USD from the usage and the model's price; `undefined` for unknown models. */
+  cost: number | undefined;
+
+  constructor(init: LLMResponseInit) {
+    this.status = init.status;
+    this.content = init.content ?? "";
+    this.tool_calls = init.tool_calls ?? [];
+    this.finish_reason = init.finish_reason ?? "";
+    this.send_tokens = init.send_tokens ?? 0;
+    this.recv_tokens = init.recv_tokens ?? 0;
+    this.total_tokens = init.total_tokens ?? 0;
+    this.cached_tokens = init.cached_tokens ?? 0;
+    this.reasoning_tokens = init.reasoning_tokens ?? 0;
+    this.error = init.error;
+    this.parsed = init.parsed;
+    this.refusal = init.refusal;
+    this.model = init.model;
+    this.id = init.id;
+    this.request_id = init.request_id;
+    this.warnings = init.warnings ?? [];
+    this.cost = init.cost;
+  }
+}

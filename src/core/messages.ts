@@ -1,0 +1,92 @@
+/** A text part of a message's content. */
+export interface TextContentPart {
+  type: "text";
+  text: string;
+}
+
+/** An image part; `url` may be an https URL or a `data:` URL. */
+export interface ImageContentPart {
+  type: "image_url";
+  image_url: { url: string; detail?: "auto" | "low" | "high" };
+}
+
+/** Content parts pass through to the provider unchanged; other part types the provider knows are allowed. */
+export type ContentPart = TextContentPart | ImageContentPart | { type: string; [key: string]: unknown };
+
+/** A tool call in Director's shape: the one {@link LLMResponse.tool_calls} returns and history accepts. */
+export interface ToolCall {
+  id: string;
+  tool: {
+    name: string;
+    /** The parsed arguments: always a plain object (`{}` when the call is `invalid`). */
+    arguments: Record<string, unknown>;
+    /** Present only when `invalid`: the raw text the model sent. */
+    raw_arguments?: string;
+  };
+  type: "function";
+  /** Present (`true`) only when the model's arguments were not a JSON object; see `parse_error`. */
+  invalid?: true;
+  /** Why the arguments were rejected, when `invalid`. */
+  parse_error?: string;
+}
+
+/** A tool call as history input: Director's shape (arguments may be an object or a JSON string). */
+export interface DirectorToolCallInput {
+  id: string;
+  tool: { name: string; arguments?: Record<string, unknown> | string; raw_arguments?: string };
+  type?: "function";
+}
+
+/** A tool call as history input: OpenAI's native shape. */
+export interface OpenAIToolCallInput {
+  id: string;
+  type: "function";
+  function: { name: string; arguments: string };
+}
+
+/** The roles a chat message may have. */
+export type ChatRole = "system" | "developer" | "user" | "assistant" | "tool";
+
+/**
+ * One chat message, in Director's shape or OpenAI's native shape. `content` may be a string,
+ * content parts, `[]`, `null` (assistant messages that only call tools) or, for tool results,
+ * any JSON value (sent as its JSON text).
+ */
+export interface ChatMessage {
+  role: ChatRole;
+  content?: string | ContentPart[] | null | unknown;
+  name?: string;
+  tool_calls?: Array<DirectorToolCallInput | OpenAIToolCallInput>;
+  tool_call_id?: string;
+}
+
+/** A JSON Schema object (kept loose: providers validate the schema itself). */
+export type JsonSchema = Record<string, unknown>;
+
+/** A tool in the spec's short shape. */
+export interface ToolDefinition {
+  name: string;
+  description?: string;
+  parameters?: JsonSchema;
+  /** Structured outputs for the arguments. Default: on when the schema qualifies, off otherwise. */
+  strict?: boolean;
+}
+
+/** A tool in OpenAI's native shape (a top-level `strict`, as Director sent it, is moved inside). */
+export interface OpenAIToolDefinition {
+  type: "function";
+  function: ToolDefinition;
+  strict?: boolean;
+}
+
+/** How the model should answer: plain text, any JSON object, or JSON that matches a schema. */
+export type ResponseFormat =
+  | { type: "text" }
+  | { type: "json_object" }
+  | {
+      type: "json_schema";
+      json_schema: { name: string; schema: JsonSchema; strict?: boolean; description?: string };
+    };
+
+/** Which tool the model must or may call. Default `"auto"` when tools are given. */
+export type ToolChoice = "auto" | "none" | "required" | { type: "function"; function: { name: string } };

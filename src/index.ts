@@ -1,0 +1,14 @@
+export { BaseLLMConfig } from "./core/base-llm-config.js";
+export type { BaseLLMConfigOptions, FixedRateLimit, RetryBackoff } from "./core/base-llm-config.js";
+export type { ChatCompletionOptions } from "./core/chat-options.js";
+export { LLMError } from "./core/llm-error.js";
+export type { LLMErrorInit, LLMErrorKind } from "./core/llm-error.js";
+export { LLMResponse, LLMResponseStatus } from "./core/llm-response.js";
+export type * from "./core/messages.js";
+export { ConfigError, InvalidArgumentError } from "./core/usage-errors.js";
+export { BaseLLM } from "./llm/base-llm.js";
+export { OpenAI } from "./openai/openai.js";
+export { OPENAI_MODELS, OpenAIChatModel, getModelInfo } from "./openai/openai-chat-model.js";
+export type { ModelInfo } from "./openai/openai-chat-model.js";
+export { OPENAI_ENV_NAMES, OpenAIConfig } from "./openai/openai-config.js";
+export type { OpenAIConfigOptions } from "./openai/openai-config.js";

@@ -1,0 +1,114 @@
+import type { ChatCompletionOptions } from "../core/chat-options.js";
+import type { ChatMessage, ResponseFormat } from "../core/messages.js";
+import { InvalidArgumentError } from "../core/usage-errors.js";
+import { convertToOpenAIMessages } from "./convert-to-openai-messages.js";
+import { isReasoningModel } from "./openai-chat-model.js";
+import type { WireChatRequest } from "./openai-chat-api.js";
+import { prepareOpenAITools } from "./prepare-openai-tools.js";
+
+/** The config values a request is built from. */
+export interface RequestDefaults {
+  chat_model: string;
+  max_tokens: number;
+  temperature: number;
+  top_p: number;
+}
+
+function checkNumber(name: string, value: number, min: number, max: number, integer = false): number {
+  if (
+    typeof value !== "number" ||
+    !Number.isFinite(value) ||
+    value < min ||
+    value > max ||
+    (integer && !Number.isInteger(value))
+  ) {
+    throw new InvalidArgumentError(
+      name,
+      `must be ${integer ? "an integer" : "a number"} from ${min} to ${max} (got ${String(value)})`,
+    );
+  }
+  return value;
+}
+
+function checkStop(stop: string | string[]): string | string[] {
+  const list = typeof stop === "string" ? [stop] : stop;
+  if (
+    !Array.isArray(list) ||
+    list.length === 0 ||
+    list.length > 4 ||
+    list.some((item) => typeof item !== "string" || item === "")
+  ) {
+    throw new InvalidArgumentError(
+      "stop",
+      "must be a non-empty string or an array of 1 to 4 non-empty strings",
+    );
+  }
+  return stop;
+}
+
+function checkResponseFormat(format: ResponseFormat): ResponseFormat {
+  switch (format?.type) {
+    case "text":
+    case "json_object":
+      return { type: format.type };
+    case "json_schema": {
+      const schema = format.json_schema;
+      if (typeof schema?.name !== "string" || !/^[a-zA-Z0-9_-]{1,64}$/.test(schema.name)) {
+        throw new InvalidArgumentError(
+          "response_format.json_schema.name",
+          "must be 1-64 characters of a-z, A-Z, 0-9, _ or -",
+        );
+      }
+      if (typeof schema.schema !== "object" || schema.schema === null) {
+        throw new InvalidArgumentError("response_format.json_schema.schema", "must be a JSON Schema object");
+      }
+      return format;
+    }
+    default:
+      throw new InvalidArgumentError(
+        "response_format.type",
+        'must be "text", "json_object" or "json_schema"',
+      );
+  }
+}
+
+/**
+ * Builds the wire request of one call. Pure. Reasoning models get `max_completion_tokens` and no
+ * `temperature`/`top_p`; streams ask for the usage chunk.
+ */
+export function buildOpenAIRequest(options: {
+  messages: readonly ChatMessage[];
+  call: ChatCompletionOptions;
+  defaults: RequestDefaults;
+  stream?: boolean;
+}): WireChatRequest {
+  const { call, defaults } = options;
+  const model = call.model ?? defaults.chat_model;
+  if (typeof model !== "string" || model === "")
+    throw new InvalidArgumentError("model", "must be a non-empty string");
+  const request: WireChatRequest = { model, messages: convertToOpenAIMessages(options.messages) };
+  const maxTokens = checkNumber(
+    "max_tokens",
+    call.max_tokens ?? defaults.max_tokens,
+    1,
+    Number.MAX_SAFE_INTEGER,
+    true,
+  );
+  if (isReasoningModel(model)) {
+    request.max_completion_tokens = maxTokens;
+  } else {
+    request.max_tokens = maxTokens;
+    request.temperature = checkNumber("temperature", call.temperature ?? defaults.temperature, 0, 2);
+    request.top_p = checkNumber("top_p", call.top_p ?? defaults.top_p, 0, 1);
+  }
+  if (call.stop !== undefined) request.stop = checkStop(call.stop);
+  const tools = prepareOpenAITools(call.tools, call.tool_choice);
+  if (tools.tools) request.tools = tools.tools;
+  if (tools.tool_choice !== undefined) request.tool_choice = tools.tool_choice;
+  if (call.response_format !== undefined) request.response_format = checkResponseFormat(call.response_format);
+  if (options.stream) {
+    request.stream = true;
+    request.stream_options = { include_usage: true };
+  }
+  return request;
+}

@@ -1,0 +1,119 @@
+import type { ChatMessage, DirectorToolCallInput, OpenAIToolCallInput } from "../core/messages.js";
+import { InvalidArgumentError } from "../core/usage-errors.js";
+import type { WireMessage, WireToolCall } from "./openai-chat-api.js";
+
+type Content = string | unknown[];
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Text or content parts; `[]`, `null` and a missing content become `""`. */
+function toContent(content: unknown, path: string): Content {
+  if (content === undefined || content === null) return "";
+  if (typeof content === "string") return content;
+  if (Array.isArray(content)) {
+    if (content.length === 0) return "";
+    content.forEach((part, index) => {
+      if (!isRecord(part) || typeof part["type"] !== "string") {
+        throw new InvalidArgumentError(
+          `${path}[${index}]`,
+          "a content part must be an object with a string type",
+        );
+      }
+    });
+    return content;
+  }
+  throw new InvalidArgumentError(path, "content must be a string, an array of content parts, or null");
+}
+
+/** Tool results may be any JSON value: objects and numbers are sent as their JSON text. */
+function toToolResultContent(content: unknown, path: string): Content {
+  if (typeof content === "string" || Array.isArray(content)) return toContent(content, path);
+  if (content === undefined) return "";
+  const text = JSON.stringify(content);
+  if (text === undefined)
+    throw new InvalidArgumentError(path, "tool result content is not JSON-serializable");
+  return text;
+}
+
+function toWireToolCall(call: DirectorToolCallInput | OpenAIToolCallInput, path: string): WireToolCall {
+  if (!isRecord(call) || typeof call.id !== "string" || call.id === "") {
+    throw new InvalidArgumentError(`${path}.id`, "a tool call needs a non-empty string id");
+  }
+  if ("function" in call && isRecord(call.function)) {
+    const { name, arguments: args } = call.function;
+    if (typeof name !== "string" || name === "")
+      throw new InvalidArgumentError(`${path}.function.name`, "is required");
+    if (typeof args !== "string")
+      throw new InvalidArgumentError(`${path}.function.arguments`, "must be a JSON string");
+    return { id: call.id, type: "function", function: { name, arguments: args } };
+  }
+  if ("tool" in call && isRecord(call.tool)) {
+    const { name } = call.tool;
+    if (typeof name !== "string" || name === "")
+      throw new InvalidArgumentError(`${path}.tool.name`, "is required");
+    // An invalid call from an earlier response is sent back as the model wrote it.
+    const args = call.tool.raw_arguments ?? call.tool.arguments ?? {};
+    return {
+      id: call.id,
+      type: "function",
+      function: { name, arguments: typeof args === "string" ? args : JSON.stringify(args) },
+    };
+  }
+  throw new InvalidArgumentError(
+    path,
+    "a tool call needs `tool: {name, arguments}` or `function: {name, arguments}`",
+  );
+}
+
+function convertMessage(message: ChatMessage, index: number): WireMessage {
+  const path = `messages[${index}]`;
+  if (!isRecord(message)) throw new InvalidArgumentError(path, "a message must be an object");
+  const name = typeof message.name === "string" ? { name: message.name } : {};
+  const role = message.role;
+  switch (role) {
+    case "system":
+    case "developer":
+    case "user":
+      return { role, content: toContent(message.content, `${path}.content`), ...name };
+    case "assistant": {
+      const calls = message.tool_calls ?? [];
+      if (!Array.isArray(calls)) throw new InvalidArgumentError(`${path}.tool_calls`, "must be an array");
+      const content = toContent(message.content, `${path}.content`);
+      if (calls.length === 0) return { role, content, ...name };
+      const tool_calls = calls.map((call, callIndex) =>
+        toWireToolCall(call, `${path}.tool_calls[${callIndex}]`),
+      );
+      return content === "" ? { role, tool_calls, ...name } : { role, content, tool_calls, ...name };
+    }
+    case "tool": {
+      if (typeof message.tool_call_id !== "string" || message.tool_call_id === "") {
+        throw new InvalidArgumentError(
+          `${path}.tool_call_id`,
+          "a tool result needs the id of the call it answers",
+        );
+      }
+      return {
+        role,
+        content: toToolResultContent(message.content, `${path}.content`),
+        tool_call_id: message.tool_call_id,
+      };
+    }
+    default: {
+      const unknownRole: never = role;
+      throw new InvalidArgumentError(`${path}.role`, `unknown role ${JSON.stringify(unknownRole)}`);
+    }
+  }
+}
+
+/**
+ * Converts messages in Director's or OpenAI's shape to wire messages. Pure. Throws
+ * {@link InvalidArgumentError} for anything that cannot be sent, instead of dropping it.
+ */
+export function convertToOpenAIMessages(messages: readonly ChatMessage[]): WireMessage[] {
+  if (!Array.isArray(messages) || messages.length === 0) {
+    throw new InvalidArgumentError("messages", "must be a non-empty array");
+  }
+  return messages.map(convertMessage);
+}

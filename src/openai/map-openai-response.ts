@@ -1,0 +1,94 @@
+import { LLMError } from "../core/llm-error.js";
+import { LLMResponse, LLMResponseStatus } from "../core/llm-response.js";
+import type { ToolCall } from "../core/messages.js";
+import type { WireChatResponse, WireUsage } from "./openai-chat-api.js";
+import { parseJsonContent, toToolCall } from "./parse-tool-arguments.js";
+
+function count(value: unknown): number {
+  return typeof value === "number" && Number.isFinite(value) && value >= 0 ? value : 0;
+}
+
+/** Token counts from a usage object; a missing or partial usage gives zeros, never a crash. */
+export function mapUsage(usage: WireUsage | null | undefined) {
+  const send_tokens = count(usage?.prompt_tokens);
+  const recv_tokens = count(usage?.completion_tokens);
+  return {
+    send_tokens,
+    recv_tokens,
+    total_tokens: count(usage?.total_tokens) || send_tokens + recv_tokens,
+    cached_tokens: count(usage?.prompt_tokens_details?.cached_tokens),
+    reasoning_tokens: count(usage?.completion_tokens_details?.reasoning_tokens),
+  };
+}
+
+/** For JSON response formats: the parsed content, or a warning saying why there is none. */
+export function parseJsonResult(
+  content: string,
+  formatType: string | undefined,
+): { parsed?: unknown; warning?: string } {
+  if (formatType !== "json_object" && formatType !== "json_schema") return {};
+  if (content === "") return {};
+  const result = parseJsonContent(content);
+  if ("value" in result) return { parsed: result.value };
+  return { warning: `content is not valid JSON (${result.error}); parsed is undefined` };
+}
+
+function invalid(message: string, request_id: string | undefined): LLMError {
+  return new LLMError({ kind: "invalid_response", message, status_code: 200, request_id });
+}
+
+/**
+ * Maps a chat.completion body to an {@link LLMResponse}. Pure. Every tool call is returned.
+ * A body with no usable first choice throws an `invalid_response` {@link LLMError}.
+ */
+export function mapOpenAIResponse(options: {
+  body: unknown;
+  request_id?: string | undefined;
+  response_format_type?: string | undefined;
+}): LLMResponse {
+  const { request_id } = options;
+  if (typeof options.body !== "object" || options.body === null || Array.isArray(options.body)) {
+    throw invalid("response body is not a JSON object", request_id);
+  }
+  const body = options.body as WireChatResponse;
+  if (!Array.isArray(body.choices) || body.choices.length === 0)
+    throw invalid("response has no choices", request_id);
+  const choice = body.choices.find((item) => item?.index === 0) ?? body.choices[0];
+  const message = choice?.message;
+  if (typeof message !== "object" || message === null)
+    throw invalid("response choice has no message", request_id);
+  const content = typeof message.content === "string" ? message.content : "";
+  const tool_calls: ToolCall[] = [];
+  for (const [index, call] of (Array.isArray(message.tool_calls) ? message.tool_calls : []).entries()) {
+    const name = call?.function?.name;
+    if (typeof name !== "string" || name === "")
+      throw invalid(`tool_calls[${index}] has no function name`, request_id);
+    const rawArguments = call.function?.arguments;
+    tool_calls.push(
+      toToolCall({
+        id: typeof call.id === "string" ? call.id : `call_${index}`,
+        name,
+        rawArguments: typeof rawArguments === "string" ? rawArguments : "",
+      }),
+    );
+  }
+  const warnings: string[] = [];
+  for (const call of tool_calls) {
+    if (call.invalid) warnings.push(`tool call ${call.id} (${call.tool.name}): ${call.parse_error}`);
+  }
+  const json = parseJsonResult(content, options.response_format_type);
+  if (json.warning) warnings.push(json.warning);
+  return new LLMResponse({
+    status: LLMResponseStatus.SUCCESS,
+    content,
+    tool_calls,
+    finish_reason: typeof choice?.finish_reason === "string" ? choice.finish_reason : "",
+    ...mapUsage(body.usage),
+    parsed: json.parsed,
+    refusal: typeof message.refusal === "string" ? message.refusal : undefined,
+    model: typeof body.model === "string" ? body.model : undefined,
+    id: typeof body.id === "string" ? body.id : undefined,
+    request_id,
+    warnings,
+  });
+}

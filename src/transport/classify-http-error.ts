@@ -1,0 +1,122 @@
+import { LLMError, type LLMErrorKind } from "../core/llm-error.js";
+import { redactSecrets } from "../core/redact.js";
+import { parseRetryAfterMs } from "./retry-after.js";
+
+type Headers = Readonly<Record<string, string | string[] | undefined>>;
+
+interface ErrorBody {
+  message?: string;
+  code?: string;
+  type?: string;
+  param?: string;
+}
+
+/** Statuses and kinds that can never succeed by sending the same request again. */
+const NEVER_RETRY_STATUS = new Set([400, 401, 403, 404, 422]);
+const NEVER_RETRY_KIND = new Set<LLMErrorKind>([
+  "quota_exceeded",
+  "request_too_large",
+  "context_length_exceeded",
+]);
+
+function header(headers: Headers, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function text(value: unknown): string | undefined {
+  if (typeof value === "string") return value;
+  if (typeof value === "number") return String(value);
+  return undefined;
+}
+
+/** Reads OpenAI's `{error:{message,code,type,param}}` and the shapes compatible servers use instead. */
+function readErrorBody(bodyText: string): ErrorBody {
+  let body: unknown;
+  try {
+    body = JSON.parse(bodyText);
+  } catch {
+    const snippet = bodyText.trim().slice(0, 200);
+    return snippet === "" ? {} : { message: snippet };
+  }
+  if (typeof body !== "object" || body === null) return {};
+  const record = body as Record<string, unknown>;
+  const inner = record["error"];
+  if (typeof inner === "string") return { message: inner };
+  const source = typeof inner === "object" && inner !== null ? (inner as Record<string, unknown>) : record;
+  const result: ErrorBody = {};
+  const message = text(source["message"]) ?? text(source["detail"]) ?? text(source["title"]);
+  if (message !== undefined) result.message = message;
+  const code = text(source["code"]);
+  if (code !== undefined) result.code = code;
+  const type = text(source["type"]);
+  if (type !== undefined) result.type = type;
+  const param = text(source["param"]);
+  if (param !== undefined) result.param = param;
+  return result;
+}
+
+function kindOf(status: number, body: ErrorBody): LLMErrorKind {
+  const message = body.message ?? "";
+  if (
+    body.code === "context_length_exceeded" ||
+    /maximum context length|context window|context_length/i.test(message)
+  ) {
+    return "context_length_exceeded";
+  }
+  if (status === 429) {
+    if (body.code === "insufficient_quota") return "quota_exceeded";
+    if (/request too large/i.test(message)) return "request_too_large";
+    return "rate_limit";
+  }
+  if (status === 401) return "authentication";
+  if (status === 403) return "permission_denied";
+  if (body.code === "model_not_found" || (status === 404 && /model/i.test(message))) return "model_not_found";
+  if (status === 408) return "timeout";
+  if (status === 413) return "request_too_large";
+  if (status >= 500) return "server_error";
+  if (status >= 300 && status < 400) return "invalid_response";
+  return "bad_request";
+}
+
+function isRetryable(status: number, kind: LLMErrorKind, shouldRetry: string | undefined): boolean {
+  if (NEVER_RETRY_KIND.has(kind) || NEVER_RETRY_STATUS.has(status)) return false;
+  if (shouldRetry === "false") return false;
+  if (shouldRetry === "true") return true;
+  return status === 408 || status === 409 || kind === "rate_limit" || status >= 500;
+}
+
+/**
+ * Turns a non-2xx response into an {@link LLMError}: kind from status, the error body's
+ * `code`/`type`/message and headers; retryable from the retry policy; the wait the server asked for.
+ * Every secret is removed from the message (servers echo keys back).
+ */
+export function classifyHttpError(options: {
+  status: number;
+  headers: Headers;
+  bodyText: string;
+  secrets: readonly string[];
+}): LLMError {
+  const { status, headers, bodyText, secrets } = options;
+  const body = readErrorBody(bodyText);
+  const kind = kindOf(status, body);
+  const location = header(headers, "location");
+  let detail = body.message ?? `HTTP ${status}`;
+  if (status >= 300 && status < 400) {
+    detail = `redirect${location ? ` to ${location}` : ""} not followed (check api_base)`;
+  } else if (status === 404 && kind === "bad_request") {
+    detail = `${detail} (check api_base: the server has no such path)`;
+  }
+  const code = body.code ? ` ${body.code}` : "";
+  return new LLMError({
+    kind,
+    message: redactSecrets(`${status}${code}: ${detail}`, secrets),
+    status_code: status,
+    request_id: header(headers, "x-request-id"),
+    retryable: isRetryable(status, kind, header(headers, "x-should-retry")),
+    retry_after_ms: parseRetryAfterMs(headers),
+    code: body.code,
+    type: body.type,
+    param: body.param,
+  });
+}

@@ -1,0 +1,87 @@
+import type { RetryBackoff } from "../core/base-llm-config.js";
+import { LLMError } from "../core/llm-error.js";
+import { abortableDelay } from "./abortable-delay.js";
+
+/** What each attempt is told by the retry loop. */
+export interface AttemptContext {
+  /** 0 for the first attempt. */
+  attempt: number;
+  /** Time this attempt may take, in ms: the per-attempt timeout, cut to what the deadline leaves. */
+  timeoutMs: number;
+  /** How to name that time limit in an error message. */
+  timeoutLabel: string;
+  /** Call when the request is actually handed to the network. */
+  onSent: () => void;
+}
+
+export interface RetryOptions<T> {
+  run: (context: AttemptContext) => Promise<T>;
+  maxRetries: number;
+  backoff: Readonly<Required<RetryBackoff>>;
+  /** Per-attempt time limit, in ms. */
+  attemptTimeoutMs: number;
+  /** Absolute time (ms since epoch) by which the whole call must end, if any. */
+  deadlineAt?: number | undefined;
+  signal?: AbortSignal | undefined;
+  /** Random source in [0, 1), for jitter. */
+  random?: () => number;
+}
+
+/** Exponential backoff with jitter: 0.75x to 1x of `initial * 2^retry`, capped at `max`. */
+export function backoffDelayMs(
+  retry: number,
+  backoff: Readonly<Required<RetryBackoff>>,
+  random: () => number,
+): number {
+  const base = Math.min(backoff.initial_delay_ms * 2 ** retry, backoff.max_delay_ms);
+  return Math.round(base * (1 - random() * 0.25));
+}
+
+function abortedError(): LLMError {
+  return new LLMError({ kind: "aborted", message: "request aborted by the caller" });
+}
+
+/**
+ * Runs `run` until it succeeds, fails in a way that cannot succeed later, or retries run out.
+ * Honours the server's wait (`retry_after_ms`) up to `max_retry_after_ms`; a longer wait, or one
+ * past the deadline, fails at once with the last error. The error's `attempts` says how many
+ * requests were sent.
+ */
+export async function retryWithBackoff<T>(options: RetryOptions<T>): Promise<T> {
+  const random = options.random ?? Math.random;
+  let sent = 0;
+  const onSent = () => {
+    sent += 1;
+  };
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      if (options.signal?.aborted) throw abortedError();
+      let timeoutMs = options.attemptTimeoutMs;
+      let timeoutLabel = `timeout of ${options.attemptTimeoutMs / 1000}s`;
+      if (options.deadlineAt !== undefined) {
+        const remaining = options.deadlineAt - Date.now();
+        if (remaining <= 0)
+          throw new LLMError({ kind: "timeout", message: "total_timeout exceeded", retryable: false });
+        if (remaining < timeoutMs) {
+          timeoutMs = remaining;
+          timeoutLabel = "total_timeout";
+        }
+      }
+      return await options.run({ attempt, timeoutMs, timeoutLabel, onSent });
+    } catch (caught) {
+      if (!(caught instanceof LLMError)) throw caught;
+      caught.attempts = sent;
+      if (!caught.retryable || attempt >= options.maxRetries) throw caught;
+      const requested = caught.retry_after_ms;
+      if (requested !== undefined && requested > options.backoff.max_retry_after_ms) throw caught;
+      const delayMs = requested ?? backoffDelayMs(attempt, options.backoff, random);
+      if (options.deadlineAt !== undefined && Date.now() + delayMs >= options.deadlineAt) throw caught;
+      try {
+        await abortableDelay({ delayMs, signal: options.signal, onAbort: abortedError });
+      } catch (abort) {
+        (abort as LLMError).attempts = sent;
+        throw abort;
+      }
+    }
+  }
+}
