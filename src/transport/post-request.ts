@@ -77,6 +77,8 @@ export async function readBody(
   maxBytes: number,
 ): Promise<string> {
   const tooLarge = () => {
+    // undici raises RequestAbortedError on a body destroyed before its end; nobody else listens.
+    body.on("error", () => {});
     body.destroy();
     return new LLMError({
       kind: "response_too_large",
