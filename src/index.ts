@@ -12,3 +12,5 @@ export { OPENAI_MODELS, OpenAIChatModel, getModelInfo } from "./openai/openai-ch
 export type { ModelInfo } from "./openai/openai-chat-model.js";
 export { OPENAI_ENV_NAMES, OpenAIConfig } from "./openai/openai-config.js";
 export type { OpenAIConfigOptions } from "./openai/openai-config.js";
+export type { StreamPart } from "./core/stream-part.js";
+export { ChatStream } from "./llm/chat-stream.js";

@@ -3,8 +3,10 @@ import type { ChatCompletionOptions } from "../core/chat-options.js";
 import { LLMError } from "../core/llm-error.js";
 import { LLMResponse, LLMResponseStatus } from "../core/llm-response.js";
 import type { ChatMessage } from "../core/messages.js";
+import type { StreamPart } from "../core/stream-part.js";
 import { InvalidArgumentError } from "../core/usage-errors.js";
 import { type AttemptContext, retryWithBackoff } from "../transport/retry-with-backoff.js";
+import { ChatStream } from "./chat-stream.js";
 
 /** A provider's request, built and validated before anything is sent. */
 export interface PreparedRequest {
@@ -16,9 +18,30 @@ export interface PreparedRequest {
   response_format_type?: string | undefined;
 }
 
-/** What one attempt is given: the retry loop's context and the caller's signal. */
+/** What one attempt is given: the retry loop's context, the caller's signal and the call's limits. */
 export interface SendContext extends AttemptContext {
   signal: AbortSignal | undefined;
+  /** Idle limit of a stream, in ms: the attempt timeout, cut to what the deadline leaves. */
+  idleTimeoutMs: () => number;
+}
+
+/** Turns one attempt's stream events into parts and, at the end, the response. */
+export interface StreamAssembler {
+  push(event: unknown): StreamPart[];
+  finish(): LLMResponse;
+  partial(error: LLMError): LLMResponse;
+}
+
+/** An open stream of one attempt: its events (`"done"` for the end marker) and its assembler. */
+export interface OpenStream {
+  events: AsyncIterable<unknown>;
+  assembler: StreamAssembler;
+}
+
+interface CallLimits {
+  signal: AbortSignal | undefined;
+  attemptTimeoutMs: number;
+  deadlineAt: number | undefined;
 }
 
 const INSPECT = Symbol.for("nodejs.util.inspect.custom");
@@ -33,8 +56,9 @@ function checkSeconds(name: string, value: number | undefined): number | undefin
 
 /**
  * The provider-neutral LLM: agents and tools call {@link BaseLLM.chat_completions} and always get
- * one {@link LLMResponse}. Shared behaviour (validation, retries, time limits, aborts) lives here;
- * a provider implements `prepareRequest` (pure mapping) and `sendRequest` (one HTTP attempt).
+ * one {@link LLMResponse}. Shared behaviour (validation, retries, time limits, aborts, streaming
+ * orchestration) lives here; a provider implements the pure mapping (`prepareRequest`) and the
+ * wire calls (`sendRequest`, `openStream`).
  */
 export abstract class BaseLLM {
   readonly config: BaseLLMConfig;
@@ -52,30 +76,65 @@ export abstract class BaseLLM {
     messages: readonly ChatMessage[],
     options: ChatCompletionOptions = {},
   ): Promise<LLMResponse> {
-    if (typeof options !== "object" || options === null)
-      throw new InvalidArgumentError("options", "must be an object");
-    const signal = options.signal;
-    if (signal !== undefined && !(signal instanceof AbortSignal)) {
-      throw new InvalidArgumentError("options.signal", "must be an AbortSignal");
-    }
-    const timeout = checkSeconds("options.timeout", options.timeout) ?? this.config.timeout;
-    const totalTimeout =
-      checkSeconds("options.total_timeout", options.total_timeout) ?? this.config.total_timeout;
-    const startedAt = Date.now();
+    const limits = this.#limits(options);
     const prepared = this.prepareRequest(messages, options, false);
     try {
-      return await retryWithBackoff({
-        run: (context) => this.sendRequest(prepared, { ...context, signal }),
-        maxRetries: this.config.max_retries,
-        backoff: this.config.retry,
-        attemptTimeoutMs: Math.round(timeout * 1000),
-        deadlineAt: totalTimeout === undefined ? undefined : startedAt + Math.round(totalTimeout * 1000),
-        signal,
-      });
+      return await this.#retry(limits, (context) => this.sendRequest(prepared, context));
     } catch (error) {
       if (error instanceof LLMError) return this.errorResponse(error, prepared);
       throw error;
     }
+  }
+
+  /**
+   * Streams the answer: iterate the result for typed parts, await `result.response` for the same
+   * {@link LLMResponse} `chat_completions` gives (it always resolves). Invalid arguments throw
+   * {@link InvalidArgumentError} synchronously. A failure before any part is delivered is retried
+   * like `chat_completions`; after that it ends the stream with an `error` part. A stream idle for
+   * `timeout` seconds fails as `timeout`.
+   */
+  stream_chat_completions(messages: readonly ChatMessage[], options: ChatCompletionOptions = {}): ChatStream {
+    const limits = this.#limits(options);
+    const prepared = this.prepareRequest(messages, options, true);
+    const controller = new AbortController();
+    const callerSignal = limits.signal;
+    return new ChatStream(controller, async (stream) => {
+      const forward = () => controller.abort();
+      if (callerSignal?.aborted) controller.abort();
+      callerSignal?.addEventListener("abort", forward, { once: true });
+      let assembler: StreamAssembler | undefined;
+      try {
+        const response = await this.#retry(
+          { ...limits, signal: controller.signal },
+          async (context) => {
+            const open = await this.openStream(prepared, context);
+            assembler = open.assembler;
+            let finished: LLMResponse | undefined;
+            for await (const event of open.events) {
+              if (finished) continue;
+              for (const part of open.assembler.push(event)) stream.push(part);
+              if (event === "done") finished = open.assembler.finish();
+            }
+            return finished ?? open.assembler.finish();
+          },
+          () => stream.delivered === 0,
+        );
+        stream.push({
+          type: "finish",
+          finish_reason: response.finish_reason,
+          send_tokens: response.send_tokens,
+          recv_tokens: response.recv_tokens,
+          total_tokens: response.total_tokens,
+        });
+        return response;
+      } catch (error) {
+        if (!(error instanceof LLMError)) throw error;
+        stream.push({ type: "error", error });
+        return assembler?.partial(error) ?? this.errorResponse(error, prepared);
+      } finally {
+        callerSignal?.removeEventListener("abort", forward);
+      }
+    });
   }
 
   /** Builds and validates the provider's request. Pure; throws {@link InvalidArgumentError}. */
@@ -87,6 +146,9 @@ export abstract class BaseLLM {
 
   /** Sends one attempt and maps the answer; throws {@link LLMError} for anything that went wrong. */
   protected abstract sendRequest(prepared: PreparedRequest, context: SendContext): Promise<LLMResponse>;
+
+  /** Opens one streaming attempt (until the status and headers); throws {@link LLMError}. */
+  protected abstract openStream(prepared: PreparedRequest, context: SendContext): Promise<OpenStream>;
 
   /** The response of a failed call. */
   protected errorResponse(error: LLMError, prepared: PreparedRequest): LLMResponse {
@@ -104,5 +166,43 @@ export abstract class BaseLLM {
 
   [INSPECT](): Record<string, unknown> {
     return this.toJSON();
+  }
+
+  #limits(options: ChatCompletionOptions): CallLimits {
+    if (typeof options !== "object" || options === null)
+      throw new InvalidArgumentError("options", "must be an object");
+    const signal = options.signal;
+    if (signal !== undefined && !(signal instanceof AbortSignal)) {
+      throw new InvalidArgumentError("options.signal", "must be an AbortSignal");
+    }
+    const timeout = checkSeconds("options.timeout", options.timeout) ?? this.config.timeout;
+    const totalTimeout =
+      checkSeconds("options.total_timeout", options.total_timeout) ?? this.config.total_timeout;
+    return {
+      signal,
+      attemptTimeoutMs: Math.round(timeout * 1000),
+      deadlineAt: totalTimeout === undefined ? undefined : Date.now() + Math.round(totalTimeout * 1000),
+    };
+  }
+
+  #retry<T>(
+    limits: CallLimits,
+    run: (context: SendContext) => Promise<T>,
+    canRetry?: () => boolean,
+  ): Promise<T> {
+    const { signal, attemptTimeoutMs, deadlineAt } = limits;
+    const idleTimeoutMs = () =>
+      deadlineAt === undefined
+        ? attemptTimeoutMs
+        : Math.max(0, Math.min(attemptTimeoutMs, deadlineAt - Date.now()));
+    return retryWithBackoff({
+      run: (context) => run({ ...context, signal, idleTimeoutMs }),
+      maxRetries: this.config.max_retries,
+      backoff: this.config.retry,
+      attemptTimeoutMs,
+      deadlineAt,
+      signal,
+      canRetry,
+    });
   }
 }

@@ -1,11 +1,13 @@
 import type { ChatCompletionOptions } from "../core/chat-options.js";
 import type { LLMResponse } from "../core/llm-response.js";
 import type { ChatMessage } from "../core/messages.js";
-import { BaseLLM, type PreparedRequest, type SendContext } from "../llm/base-llm.js";
-import { postJson } from "../transport/post-request.js";
+import { BaseLLM, type OpenStream, type PreparedRequest, type SendContext } from "../llm/base-llm.js";
+import { openRequest, type PostRequest, postJson } from "../transport/post-request.js";
+import { readSseJson, SSE_DONE } from "../transport/read-sse-json.js";
 import { buildOpenAIRequest } from "./build-openai-request.js";
 import { mapOpenAIResponse } from "./map-openai-response.js";
 import { OpenAIConfig, type OpenAIConfigOptions } from "./openai-config.js";
+import { OpenAIStreamAssembler } from "./openai-stream-assembler.js";
 
 const USER_AGENT = "director-llm/0.1.0";
 
@@ -55,9 +57,38 @@ export class OpenAI extends BaseLLM {
     prepared: PreparedRequest,
     context: SendContext,
   ): Promise<LLMResponse> {
-    const response = await postJson({
+    const response = await postJson(this.#post(prepared, context, "application/json"));
+    return mapOpenAIResponse({
+      body: response.body,
+      request_id: response.request_id,
+      response_format_type: prepared.response_format_type,
+    });
+  }
+
+  protected override async openStream(prepared: PreparedRequest, context: SendContext): Promise<OpenStream> {
+    const request = this.#post(prepared, context, "text/event-stream");
+    const open = await openRequest(request);
+    const idleLabel = {
+      ...request,
+      timeoutLabel: `stream idle timeout of ${context.idleTimeoutMs() / 1000}s`,
+    };
+    open.attempt.restartTimer(context.idleTimeoutMs());
+    const events = readSseJson({ open, request: idleLabel, idleTimeoutMs: context.idleTimeoutMs });
+    return {
+      events: (async function* () {
+        for await (const event of events) yield event === SSE_DONE ? "done" : event;
+      })(),
+      assembler: new OpenAIStreamAssembler({
+        request_id: open.request_id,
+        response_format_type: prepared.response_format_type,
+      }),
+    };
+  }
+
+  #post(prepared: PreparedRequest, context: SendContext, accept: string): PostRequest {
+    return {
       url: this.#url,
-      headers: this.#headers,
+      headers: { ...this.#headers, accept },
       body: JSON.stringify(prepared.payload),
       timeoutMs: context.timeoutMs,
       timeoutLabel: context.timeoutLabel,
@@ -65,11 +96,6 @@ export class OpenAI extends BaseLLM {
       maxResponseBytes: this.config.max_response_bytes,
       secrets: this.#secrets,
       onSent: context.onSent,
-    });
-    return mapOpenAIResponse({
-      body: response.body,
-      request_id: response.request_id,
-      response_format_type: prepared.response_format_type,
-    });
+    };
   }
 }

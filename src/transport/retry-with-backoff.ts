@@ -23,6 +23,8 @@ export interface RetryOptions<T> {
   /** Absolute time (ms since epoch) by which the whole call must end, if any. */
   deadlineAt?: number | undefined;
   signal?: AbortSignal | undefined;
+  /** Asked before each retry; `false` stops retrying (a stream that already delivered parts). */
+  canRetry?: (() => boolean) | undefined;
   /** Random source in [0, 1), for jitter. */
   random?: () => number;
 }
@@ -72,6 +74,7 @@ export async function retryWithBackoff<T>(options: RetryOptions<T>): Promise<T> 
       if (!(caught instanceof LLMError)) throw caught;
       caught.attempts = sent;
       if (!caught.retryable || attempt >= options.maxRetries) throw caught;
+      if (options.canRetry && !options.canRetry()) throw caught;
       const requested = caught.retry_after_ms;
       if (requested !== undefined && requested > options.backoff.max_retry_after_ms) throw caught;
       const delayMs = requested ?? backoffDelayMs(attempt, options.backoff, random);
