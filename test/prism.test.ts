@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { request } from "undici";
 import { type ChatCompletionOptions, type ChatMessage, LLMResponseStatus, OpenAI } from "../src/index.js";
+import { buildOpenAIRequest } from "../src/openai/build-openai-request.js";
 
 // Started by scripts/run-tests.mjs; a missing PRISM_URL fails the suite rather than skipping it.
 const PRISM_URL = process.env["PRISM_URL"] ?? "";
@@ -113,6 +114,22 @@ describe("every request shape passes Prism's validation of the official OpenAI s
       const response = await llm.chat_completions(messages, options);
       assert.equal(response.error?.message, undefined);
       assert.equal(response.status, LLMResponseStatus.SUCCESS);
+    });
+  }
+
+  for (const [name, messages, options] of shapes) {
+    it(`streaming: ${name}`, async () => {
+      // Prism cannot serve SSE (Accept: text/event-stream gives 500), so the exact streaming body the
+      // client builds is posted with Accept: application/json: validation still runs first.
+      const body = buildOpenAIRequest({ messages, call: options, defaults: llm.config, stream: true });
+      assert.deepStrictEqual(body.stream_options, { include_usage: true });
+      const response = await request(`${PRISM_URL}/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "application/json", authorization: "Bearer sk-x" },
+        body: JSON.stringify(body),
+      });
+      const text = await response.body.text();
+      assert.equal(response.statusCode, 200, text);
     });
   }
 
