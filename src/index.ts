@@ -14,3 +14,6 @@ export { OPENAI_ENV_NAMES, OpenAIConfig } from "./openai/openai-config.js";
 export type { OpenAIConfigOptions } from "./openai/openai-config.js";
 export type { StreamPart } from "./core/stream-part.js";
 export { ChatStream } from "./llm/chat-stream.js";
+export type { LLMUsage } from "./llm/usage-meter.js";
+export { OPENAI_PRICES, PRICES_AS_OF } from "./openai/openai-prices.js";
+export type { ModelPrice } from "./openai/openai-prices.js";

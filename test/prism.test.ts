@@ -125,7 +125,11 @@ describe("every request shape passes Prism's validation of the official OpenAI s
       assert.deepStrictEqual(body.stream_options, { include_usage: true });
       const response = await request(`${PRISM_URL}/chat/completions`, {
         method: "POST",
-        headers: { "content-type": "application/json", accept: "application/json", authorization: "Bearer sk-x" },
+        headers: {
+          "content-type": "application/json",
+          accept: "application/json",
+          authorization: "Bearer sk-x",
+        },
         body: JSON.stringify(body),
       });
       const text = await response.body.text();

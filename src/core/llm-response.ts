@@ -24,6 +24,7 @@ export interface LLMResponseInit {
   request_id?: string | undefined;
   warnings?: string[];
   cost?: number | undefined;
+  attempts?: number;
 }
 
 /**
@@ -69,6 +70,8 @@ export class LLMResponse {
   warnings: string[];
   /** Cost in USD from the usage and the model's price; `undefined` for unknown models. */
   cost: number | undefined;
+  /** HTTP requests sent for this call, retries included. */
+  attempts: number;
 
   constructor(init: LLMResponseInit) {
     this.status = init.status;
@@ -88,5 +91,6 @@ export class LLMResponse {
     this.request_id = init.request_id;
     this.warnings = init.warnings ?? [];
     this.cost = init.cost;
+    this.attempts = init.attempts ?? init.error?.attempts ?? 0;
   }
 }

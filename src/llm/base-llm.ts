@@ -5,8 +5,10 @@ import { LLMResponse, LLMResponseStatus } from "../core/llm-response.js";
 import type { ChatMessage } from "../core/messages.js";
 import type { StreamPart } from "../core/stream-part.js";
 import { InvalidArgumentError } from "../core/usage-errors.js";
+import { rateBudgetFor } from "../transport/rate-budget.js";
 import { type AttemptContext, retryWithBackoff } from "../transport/retry-with-backoff.js";
 import { ChatStream } from "./chat-stream.js";
+import { type LLMUsage, UsageMeter } from "./usage-meter.js";
 
 /** A provider's request, built and validated before anything is sent. */
 export interface PreparedRequest {
@@ -16,6 +18,12 @@ export interface PreparedRequest {
   payload: unknown;
   /** `response_format.type`, when one was asked for. */
   response_format_type?: string | undefined;
+  /** The output budget the request sends (`max_tokens` or `max_completion_tokens`). */
+  max_tokens: number;
+  /** The prompt's token count (memoized; counted only when pacing needs it). */
+  prompt_tokens: () => number;
+  /** Warnings to put on the response (e.g. `max_tokens` lowered to fit the context window). */
+  warnings: string[];
 }
 
 /** What one attempt is given: the retry loop's context, the caller's signal and the call's limits. */
@@ -23,6 +31,8 @@ export interface SendContext extends AttemptContext {
   signal: AbortSignal | undefined;
   /** Idle limit of a stream, in ms: the attempt timeout, cut to what the deadline leaves. */
   idleTimeoutMs: () => number;
+  /** Hand every response's headers here (rate-limit pacing learns from them). */
+  onHeaders: ((headers: Readonly<Record<string, string | string[] | undefined>>) => void) | undefined;
 }
 
 /** Turns one attempt's stream events into parts and, at the end, the response. */
@@ -62,10 +72,28 @@ function checkSeconds(name: string, value: number | undefined): number | undefin
  */
 export abstract class BaseLLM {
   readonly config: BaseLLMConfig;
+  readonly #meter = new UsageMeter();
 
   constructor(config: BaseLLMConfig) {
     this.config = config;
   }
+
+  /** What this client has used in its lifetime: calls, requests sent, tokens and cost (USD). */
+  get usage(): LLMUsage {
+    return this.#meter.snapshot();
+  }
+
+  /**
+   * The prompt tokens `messages` (and `tools`) would cost with `model` (default: the config's):
+   * exact for known models, a documented estimate for others.
+   */
+  abstract count_tokens(
+    messages: readonly ChatMessage[],
+    options?: Pick<ChatCompletionOptions, "tools" | "model">,
+  ): number;
+
+  /** Cost in USD of a response's usage for a model; `undefined` when the model's price is unknown. */
+  protected abstract costOf(response: LLMResponse, model: string): number | undefined;
 
   /**
    * Sends the conversation and returns the model's answer. Resolves for every failure of a valid
@@ -77,11 +105,16 @@ export abstract class BaseLLM {
     options: ChatCompletionOptions = {},
   ): Promise<LLMResponse> {
     const limits = this.#limits(options);
-    const prepared = this.prepareRequest(messages, options, false);
+    let prepared: PreparedRequest | undefined;
     try {
-      return await this.#retry(limits, (context) => this.sendRequest(prepared, context));
+      prepared = this.prepareRequest(messages, options, false);
+      const request = prepared;
+      return this.#finish(
+        await this.#retry(request, limits, (context) => this.sendRequest(request, context)),
+        request,
+      );
     } catch (error) {
-      if (error instanceof LLMError) return this.errorResponse(error, prepared);
+      if (error instanceof LLMError) return this.#finish(this.errorResponse(error, prepared), prepared);
       throw error;
     }
   }
@@ -95,8 +128,17 @@ export abstract class BaseLLM {
    */
   stream_chat_completions(messages: readonly ChatMessage[], options: ChatCompletionOptions = {}): ChatStream {
     const limits = this.#limits(options);
-    const prepared = this.prepareRequest(messages, options, true);
     const controller = new AbortController();
+    let prepared: PreparedRequest;
+    try {
+      prepared = this.prepareRequest(messages, options, true);
+    } catch (error) {
+      if (!(error instanceof LLMError)) throw error;
+      return new ChatStream(controller, async (stream) => {
+        stream.push({ type: "error", error });
+        return this.#finish(this.errorResponse(error, undefined), undefined);
+      });
+    }
     const callerSignal = limits.signal;
     return new ChatStream(controller, async (stream) => {
       const forward = () => controller.abort();
@@ -105,6 +147,7 @@ export abstract class BaseLLM {
       let assembler: StreamAssembler | undefined;
       try {
         const response = await this.#retry(
+          prepared,
           { ...limits, signal: controller.signal },
           async (context) => {
             const open = await this.openStream(prepared, context);
@@ -119,6 +162,7 @@ export abstract class BaseLLM {
           },
           () => stream.delivered === 0,
         );
+        this.#finish(response, prepared);
         stream.push({
           type: "finish",
           finish_reason: response.finish_reason,
@@ -130,7 +174,7 @@ export abstract class BaseLLM {
       } catch (error) {
         if (!(error instanceof LLMError)) throw error;
         stream.push({ type: "error", error });
-        return assembler?.partial(error) ?? this.errorResponse(error, prepared);
+        return this.#finish(assembler?.partial(error) ?? this.errorResponse(error, prepared), prepared);
       } finally {
         callerSignal?.removeEventListener("abort", forward);
       }
@@ -151,13 +195,22 @@ export abstract class BaseLLM {
   protected abstract openStream(prepared: PreparedRequest, context: SendContext): Promise<OpenStream>;
 
   /** The response of a failed call. */
-  protected errorResponse(error: LLMError, prepared: PreparedRequest): LLMResponse {
+  protected errorResponse(error: LLMError, prepared: PreparedRequest | undefined): LLMResponse {
     return new LLMResponse({
       status: LLMResponseStatus.ERROR,
       error,
       request_id: error.request_id,
-      model: prepared.model,
+      model: prepared?.model,
     });
+  }
+
+  /** Adds what every response gets: the request's warnings, the cost, and the lifetime usage. */
+  #finish(response: LLMResponse, prepared: PreparedRequest | undefined): LLMResponse {
+    if (response.error) response.attempts = response.error.attempts;
+    if (prepared) response.warnings.unshift(...prepared.warnings);
+    response.cost = this.costOf(response, response.model ?? prepared?.model ?? this.config.chat_model);
+    this.#meter.record(response);
+    return response;
   }
 
   toJSON(): Record<string, unknown> {
@@ -185,18 +238,53 @@ export abstract class BaseLLM {
     };
   }
 
-  #retry<T>(
+  /** Runs attempts with retries; each attempt first waits its turn in the rate-limit budget. */
+  #retry(
+    prepared: PreparedRequest,
     limits: CallLimits,
-    run: (context: SendContext) => Promise<T>,
+    run: (context: SendContext) => Promise<LLMResponse>,
     canRetry?: () => boolean,
-  ): Promise<T> {
+  ): Promise<LLMResponse> {
     const { signal, attemptTimeoutMs, deadlineAt } = limits;
     const idleTimeoutMs = () =>
       deadlineAt === undefined
         ? attemptTimeoutMs
         : Math.max(0, Math.min(attemptTimeoutMs, deadlineAt - Date.now()));
+    const budget = rateBudgetFor({
+      apiBase: this.config.api_base,
+      apiKey: this.config.api_key,
+      model: prepared.model,
+      mode: this.config.rate_limit,
+    });
+    let sent = 0;
     return retryWithBackoff({
-      run: (context) => run({ ...context, signal, idleTimeoutMs }),
+      run: async (context) => {
+        const onSent = () => {
+          sent += 1;
+          context.onSent();
+        };
+        const reservation = await budget?.acquire({
+          promptTokens: prepared.prompt_tokens,
+          maxTokens: prepared.max_tokens,
+          signal,
+          deadlineAt,
+        });
+        try {
+          const response = await run({
+            ...context,
+            onSent,
+            signal,
+            idleTimeoutMs,
+            onHeaders: reservation?.observe,
+          });
+          reservation?.settle(response.send_tokens);
+          response.attempts = sent;
+          return response;
+        } catch (error) {
+          reservation?.settle();
+          throw error;
+        }
+      },
       maxRetries: this.config.max_retries,
       backoff: this.config.retry,
       attemptTimeoutMs,
@@ -206,3 +294,5 @@ export abstract class BaseLLM {
     });
   }
 }
+
+export type { LLMUsage };

@@ -1,13 +1,20 @@
 import type { ChatCompletionOptions } from "../core/chat-options.js";
+import { LLMError } from "../core/llm-error.js";
 import type { LLMResponse } from "../core/llm-response.js";
 import type { ChatMessage } from "../core/messages.js";
 import { BaseLLM, type OpenStream, type PreparedRequest, type SendContext } from "../llm/base-llm.js";
 import { openRequest, type PostRequest, postJson } from "../transport/post-request.js";
 import { readSseJson, SSE_DONE } from "../transport/read-sse-json.js";
 import { buildOpenAIRequest } from "./build-openai-request.js";
+import { convertToOpenAIMessages } from "./convert-to-openai-messages.js";
+import { countOpenAITokens, upperBoundTokens } from "./count-openai-tokens.js";
 import { mapOpenAIResponse } from "./map-openai-response.js";
+import { getModelInfo } from "./openai-chat-model.js";
+import type { WireChatRequest } from "./openai-chat-api.js";
 import { OpenAIConfig, type OpenAIConfigOptions } from "./openai-config.js";
+import { costOf } from "./openai-prices.js";
 import { OpenAIStreamAssembler } from "./openai-stream-assembler.js";
+import { prepareOpenAITools } from "./prepare-openai-tools.js";
 
 const USER_AGENT = "director-llm/0.1.0";
 
@@ -18,6 +25,38 @@ function endpoint(apiBase: string, path: string): string {
   return url.toString();
 }
 
+function encodingOf(model: string) {
+  return getModelInfo(model)?.encoding ?? "o200k_base";
+}
+
+/**
+ * Checks a known model's context window before anything is sent: a prompt that alone does not fit
+ * fails as `context_length_exceeded`; one that fits but leaves less room than the output budget
+ * gets the budget lowered, with a warning. Cheap for most requests (an upper bound first).
+ */
+function fitContextWindow(payload: WireChatRequest, promptTokens: () => number, warnings: string[]): void {
+  const info = getModelInfo(payload.model);
+  if (info === undefined) return;
+  const key = payload.max_completion_tokens !== undefined ? "max_completion_tokens" : "max_tokens";
+  const budget = payload[key] ?? 0;
+  if (upperBoundTokens(payload) + budget <= info.context_window) return;
+  const prompt = promptTokens();
+  if (prompt >= info.context_window) {
+    throw new LLMError({
+      kind: "context_length_exceeded",
+      message: `This model's maximum context length is ${info.context_window} tokens. However, your messages resulted in ${prompt} tokens (counted before sending; nothing was sent).`,
+      code: "context_length_exceeded",
+    });
+  }
+  if (prompt + budget > info.context_window) {
+    const lowered = info.context_window - prompt;
+    payload[key] = lowered;
+    warnings.push(
+      `${key} lowered from ${budget} to ${lowered} so that the ${prompt}-token prompt fits ${payload.model}'s ${info.context_window}-token context window`,
+    );
+  }
+}
+
 /**
  * The OpenAI Chat Completions API, for OpenAI and every server that copies it (Azure OpenAI,
  * vLLM, Ollama, llama.cpp, OpenRouter, LiteLLM). `new OpenAI()` reads the environment.
@@ -25,7 +64,8 @@ function endpoint(apiBase: string, path: string): string {
 export class OpenAI extends BaseLLM {
   declare readonly config: OpenAIConfig;
   readonly #url: string;
-  readonly #headers: Record<string, string>;
+  readonly #jsonHeaders: Record<string, string>;
+  readonly #streamHeaders: Record<string, string>;
   readonly #secrets: readonly string[];
 
   constructor(config: OpenAIConfig | OpenAIConfigOptions = {}) {
@@ -35,13 +75,29 @@ export class OpenAI extends BaseLLM {
       this.config.auth_header === "api-key"
         ? { "api-key": this.config.api_key }
         : { authorization: `Bearer ${this.config.api_key}` };
-    this.#headers = {
+    const headers = {
       "content-type": "application/json",
       "user-agent": USER_AGENT,
       ...this.config.headers,
       ...auth,
     };
+    this.#jsonHeaders = { ...headers, accept: "application/json" };
+    this.#streamHeaders = { ...headers, accept: "text/event-stream" };
     this.#secrets = [this.config.api_key];
+  }
+
+  override count_tokens(
+    messages: readonly ChatMessage[],
+    options: Pick<ChatCompletionOptions, "tools" | "model"> = {},
+  ): number {
+    const wire: Pick<WireChatRequest, "messages" | "tools"> = { messages: convertToOpenAIMessages(messages) };
+    const { tools } = prepareOpenAITools(options.tools, undefined);
+    if (tools) wire.tools = tools;
+    return countOpenAITokens(wire, encodingOf(options.model ?? this.config.chat_model));
+  }
+
+  protected override costOf(response: LLMResponse, model: string): number | undefined {
+    return costOf({ ...response, model });
   }
 
   protected override prepareRequest(
@@ -50,14 +106,25 @@ export class OpenAI extends BaseLLM {
     stream: boolean,
   ): PreparedRequest {
     const payload = buildOpenAIRequest({ messages, call: options, defaults: this.config, stream });
-    return { model: payload.model, payload, response_format_type: options.response_format?.type };
+    let counted: number | undefined;
+    const prompt_tokens = () => (counted ??= countOpenAITokens(payload, encodingOf(payload.model)));
+    const warnings: string[] = [];
+    fitContextWindow(payload, prompt_tokens, warnings);
+    return {
+      model: payload.model,
+      payload,
+      response_format_type: options.response_format?.type,
+      max_tokens: payload.max_tokens ?? payload.max_completion_tokens ?? 0,
+      prompt_tokens,
+      warnings,
+    };
   }
 
   protected override async sendRequest(
     prepared: PreparedRequest,
     context: SendContext,
   ): Promise<LLMResponse> {
-    const response = await postJson(this.#post(prepared, context, "application/json"));
+    const response = await postJson(this.#post(prepared, context, this.#jsonHeaders));
     return mapOpenAIResponse({
       body: response.body,
       request_id: response.request_id,
@@ -66,7 +133,7 @@ export class OpenAI extends BaseLLM {
   }
 
   protected override async openStream(prepared: PreparedRequest, context: SendContext): Promise<OpenStream> {
-    const request = this.#post(prepared, context, "text/event-stream");
+    const request = this.#post(prepared, context, this.#streamHeaders);
     const open = await openRequest(request);
     const idleLabel = {
       ...request,
@@ -85,10 +152,10 @@ export class OpenAI extends BaseLLM {
     };
   }
 
-  #post(prepared: PreparedRequest, context: SendContext, accept: string): PostRequest {
+  #post(prepared: PreparedRequest, context: SendContext, headers: Record<string, string>): PostRequest {
     return {
       url: this.#url,
-      headers: { ...this.#headers, accept },
+      headers,
       body: JSON.stringify(prepared.payload),
       timeoutMs: context.timeoutMs,
       timeoutLabel: context.timeoutLabel,
@@ -96,6 +163,7 @@ export class OpenAI extends BaseLLM {
       maxResponseBytes: this.config.max_response_bytes,
       secrets: this.#secrets,
       onSent: context.onSent,
+      onHeaders: context.onHeaders,
     };
   }
 }

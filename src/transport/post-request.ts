@@ -21,6 +21,8 @@ export interface PostRequest {
   /** Texts to remove from every error message (the API key). */
   secrets: readonly string[];
   dispatcher?: Dispatcher | undefined;
+  /** Called with the headers of every response, whatever its status (rate-limit pacing). */
+  onHeaders?: ((headers: ResponseHeaders) => void) | undefined;
   /** Called just before the request is handed to the network (counts attempts). */
   onSent?: (() => void) | undefined;
 }
@@ -116,6 +118,7 @@ export async function openRequest(options: PostRequest): Promise<OpenResponse> {
       dispatcher: options.dispatcher ?? getSharedAgent(),
     });
     const headers = response.headers as ResponseHeaders;
+    options.onHeaders?.(headers);
     const request_id = firstHeader(headers, "x-request-id");
     if (response.statusCode >= 200 && response.statusCode < 300) {
       return { status: response.statusCode, headers, request_id, body: response.body, attempt };

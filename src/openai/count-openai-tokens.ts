@@ -1,0 +1,163 @@
+import { createRequire } from "node:module";
+import type { TokenEncoding } from "./openai-chat-model.js";
+import type { WireChatRequest, WireMessage, WireTool } from "./openai-chat-api.js";
+
+type CountTokens = (text: string) => number;
+const require = createRequire(import.meta.url);
+const encoders = new Map<TokenEncoding, CountTokens>();
+
+/**
+ * The token counter of an encoding, from `gpt-tokenizer` (pure JS, OpenAI's own BPE ranks).
+ * Loaded on first use, synchronously, so importing director-llm stays fast.
+ */
+function counter(encoding: TokenEncoding): CountTokens {
+  let count = encoders.get(encoding);
+  if (count === undefined) {
+    const module = require(`gpt-tokenizer/cjs/encoding/${encoding}`) as { countTokens: CountTokens };
+    count = (text: string) => module.countTokens(text);
+    encoders.set(encoding, count);
+  }
+  return count;
+}
+
+/** Every message costs this much beyond its role and content (`<|start|>role ... <|end|>`). */
+const MESSAGE_OVERHEAD = 3;
+/** The reply is primed with `<|start|>assistant<|message|>`. */
+const REPLY_PRIMING = 3;
+/** Tool definitions are wrapped in a system message of their own... */
+const TOOLS_OVERHEAD = 9;
+/** ...which shares its header with an existing system message. */
+const TOOLS_WITH_SYSTEM_DISCOUNT = 4;
+/** An image part's cost when its size is unknown: a 512x512 tile plus the base (`detail: "low"` is 85). */
+const IMAGE_TOKENS = { low: 85, other: 255 };
+
+interface JsonSchemaNode {
+  type?: string | string[];
+  description?: string;
+  enum?: unknown[];
+  items?: JsonSchemaNode;
+  properties?: Record<string, JsonSchemaNode>;
+  required?: string[];
+}
+
+function formatType(node: JsonSchemaNode, indent: number): string {
+  const type = Array.isArray(node.type) ? node.type[0] : node.type;
+  switch (type) {
+    case "string":
+      return node.enum ? node.enum.map((value) => JSON.stringify(value)).join(" | ") : "string";
+    case "number":
+    case "integer":
+      return node.enum ? node.enum.map(String).join(" | ") : "number";
+    case "boolean":
+      return "boolean";
+    case "null":
+      return "null";
+    case "array":
+      return node.items ? `${formatType(node.items, indent)}[]` : "any[]";
+    case "object":
+      return `{\n${formatObject(node, indent + 2)}\n}`;
+    default:
+      return "any";
+  }
+}
+
+function formatObject(node: JsonSchemaNode, indent: number): string {
+  const lines: string[] = [];
+  for (const [name, property] of Object.entries(node.properties ?? {})) {
+    if (property.description && indent < 2) lines.push(`// ${property.description}`);
+    const optional = (node.required ?? []).includes(name) ? "" : "?";
+    lines.push(`${name}${optional}: ${formatType(property, indent)},`);
+  }
+  return lines.map((line) => " ".repeat(indent) + line).join("\n");
+}
+
+/** Tool definitions as OpenAI renders them for the model: a TypeScript-like `functions` namespace. */
+export function renderToolDefinitions(tools: readonly WireTool[]): string {
+  const lines = ["namespace functions {", ""];
+  for (const { function: definition } of tools) {
+    if (definition.description) lines.push(`// ${definition.description}`);
+    const parameters = definition.parameters as JsonSchemaNode | undefined;
+    if (parameters && Object.keys(parameters.properties ?? {}).length > 0) {
+      lines.push(`type ${definition.name} = (_: {`, formatObject(parameters, 0), "}) => any;");
+    } else {
+      lines.push(`type ${definition.name} = () => any;`);
+    }
+    lines.push("");
+  }
+  lines.push("} // namespace functions");
+  return lines.join("\n");
+}
+
+function contentTokens(content: unknown, count: CountTokens): number {
+  if (typeof content === "string") return count(content);
+  if (!Array.isArray(content)) return 0;
+  let tokens = 0;
+  for (const part of content as Array<Record<string, unknown>>) {
+    if (part["type"] === "text" && typeof part["text"] === "string") tokens += count(part["text"]);
+    else if (part["type"] === "image_url") {
+      const detail = (part["image_url"] as { detail?: string } | undefined)?.detail;
+      tokens += detail === "low" ? IMAGE_TOKENS.low : IMAGE_TOKENS.other;
+    }
+  }
+  return tokens;
+}
+
+/** Assistant tool calls: one call is addressed `to=functions.NAME`; several go through `multi_tool_use.parallel`. */
+function toolCallTokens(message: Extract<WireMessage, { role: "assistant" }>, count: CountTokens): number {
+  const calls = message.tool_calls ?? [];
+  if (calls.length === 0) return 0;
+  if (calls.length === 1) {
+    const [call] = calls;
+    return count(` to=functions.${call!.function.name}`) + count(call!.function.arguments);
+  }
+  const uses = calls.map((call) => {
+    let parameters: unknown = call.function.arguments;
+    try {
+      parameters = JSON.parse(call.function.arguments);
+    } catch {}
+    return { recipient_name: `functions.${call.function.name}`, parameters };
+  });
+  return count(" to=multi_tool_use.parallel") + count(JSON.stringify({ tool_uses: uses }));
+}
+
+/**
+ * The prompt tokens of a chat request, counted the way OpenAI's models see it: each message's role
+ * and content plus a fixed overhead, tool results under the name of the function they answer,
+ * assistant tool calls as addressed messages, tool definitions rendered as a `functions` namespace,
+ * and the reply priming. Exact for plain messages; tool rendering is undocumented, so counts with
+ * tools are within a few tokens (checked against recorded real usage).
+ */
+export function countOpenAITokens(
+  request: Pick<WireChatRequest, "messages" | "tools">,
+  encoding: TokenEncoding,
+): number {
+  const count = counter(encoding);
+  const functionNames = new Map<string, string>();
+  let tokens = REPLY_PRIMING;
+  for (const message of request.messages) {
+    let role: string = message.role;
+    if (message.role === "tool") role = `functions.${functionNames.get(message.tool_call_id) ?? "tool"}`;
+    tokens += MESSAGE_OVERHEAD + count(role) + contentTokens(message.content, count);
+    if ("name" in message && typeof message.name === "string") tokens += 1 + count(message.name);
+    if (message.role === "assistant") {
+      for (const call of message.tool_calls ?? []) functionNames.set(call.id, call.function.name);
+      tokens += toolCallTokens(message, count);
+    }
+  }
+  if (request.tools && request.tools.length > 0) {
+    tokens += count(renderToolDefinitions(request.tools)) + TOOLS_OVERHEAD;
+    if (request.messages.some((message) => message.role === "system")) tokens -= TOOLS_WITH_SYSTEM_DISCOUNT;
+  }
+  return tokens;
+}
+
+/**
+ * A cheap upper bound of {@link countOpenAITokens}: every token is at least one UTF-8 byte. Lets the
+ * context-window check skip exact counting for the many requests that are far from the limit.
+ */
+export function upperBoundTokens(request: Pick<WireChatRequest, "messages" | "tools">): number {
+  let bytes = Buffer.byteLength(JSON.stringify(request.messages)) + REPLY_PRIMING;
+  bytes += request.messages.length * (MESSAGE_OVERHEAD + IMAGE_TOKENS.other);
+  if (request.tools) bytes += Buffer.byteLength(JSON.stringify(request.tools)) + TOOLS_OVERHEAD;
+  return bytes;
+}
