@@ -1,0 +1,187 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { LLMResponseStatus, OpenAI } from "../src/index.js";
+import { countOpenAITokens } from "../src/openai/count-openai-tokens.js";
+import { parseResetMs, readRateLimitHeaders } from "../src/transport/rate-limit-headers.js";
+import { RateBudget } from "../src/transport/rate-budget.js";
+import { TEST_KEY, timed } from "./helpers/client.js";
+import { delayed, ok } from "./helpers/handlers.js";
+import { rateLimitedServer } from "./helpers/rate-limited.js";
+import { TestServer } from "./helpers/test-server.js";
+
+const exactPrompt = (body: Record<string, unknown>) => countOpenAITokens(body as never, "o200k_base");
+let keySerial = 0;
+/** A client with a budget of its own: pacing budgets are per (api_base, key, model). */
+function pacedClient(server: TestServer, overrides: object = {}) {
+  keySerial += 1;
+  return new OpenAI({
+    api_key: `${TEST_KEY}-${keySerial}`,
+    api_base: `${server.url}/v1`,
+    chat_model: "gpt-4o-mini",
+    max_tokens: 100,
+    retry: { initial_delay_ms: 20, max_delay_ms: 100 },
+    ...overrides,
+  });
+}
+const prompt = (index: number) => [
+  { role: "user" as const, content: `Request number ${index}: ${"lorem ipsum ".repeat(20)}` },
+];
+
+describe("x-ratelimit-* headers", () => {
+  it("parses OpenAI's reset durations", () => {
+    assert.deepStrictEqual(
+      ["1s", "120ms", "6m0s", "1m30.5s", "30.375s", "11ms", "0s", "2h", "7", "soon"].map(parseResetMs),
+      [1000, 120, 360_000, 90_500, 30_375, 11, 0, 7_200_000, 7000, undefined],
+    );
+  });
+
+  it("reads the recorded headers of a real response", () => {
+    assert.deepStrictEqual(
+      readRateLimitHeaders({
+        "x-ratelimit-limit-requests": "10000",
+        "x-ratelimit-limit-tokens": "200000",
+        "x-ratelimit-remaining-requests": "9996",
+        "x-ratelimit-remaining-tokens": "199961",
+        "x-ratelimit-reset-requests": "30.375s",
+        "x-ratelimit-reset-tokens": "11ms",
+      }),
+      {
+        requests: { limit: 10000, remaining: 9996, resetMs: 30_375 },
+        tokens: { limit: 200000, remaining: 199961, resetMs: 11 },
+      },
+    );
+  });
+});
+
+describe("RateBudget", () => {
+  it("a fixed budget grants what it holds, then queues first in first out; a queued wait is abortable", async () => {
+    const budget = new RateBudget({ requests_per_minute: 3 });
+    const grant = () => budget.acquire({ promptTokens: () => 10, maxTokens: 10 });
+    for (let index = 0; index < 3; index += 1) (await grant()).settle(10);
+    const controller = new AbortController();
+    const waiting = budget.acquire({ promptTokens: () => 10, maxTokens: 10, signal: controller.signal });
+    controller.abort();
+    await assert.rejects(waiting, (error: Error & { kind?: string }) => error.kind === "aborted");
+  });
+
+  it("a queued wait ends at the deadline as a timeout", async () => {
+    const budget = new RateBudget({ requests_per_minute: 1 });
+    (await budget.acquire({ promptTokens: () => 1, maxTokens: 1 })).settle(1);
+    const { elapsedMs } = await timed(() =>
+      assert.rejects(
+        budget.acquire({ promptTokens: () => 1, maxTokens: 1, deadlineAt: Date.now() + 100 }),
+        (error: Error & { kind?: string }) => error.kind === "timeout",
+      ),
+    );
+    assert.ok(elapsedMs >= 90 && elapsedMs < 1000, `took ${elapsedMs} ms`);
+  });
+});
+
+describe("pacing against a rate-limited server", () => {
+  let server: TestServer;
+  before(async () => {
+    server = await TestServer.start();
+  });
+  after(() => server.close());
+
+  it("until the first response arrives, one request goes alone", async () => {
+    server.script(delayed(200, ok("first")), ok("rest"));
+    const llm = pacedClient(server);
+    const results = await Promise.all([0, 1, 2, 3].map((index) => llm.chat_completions(prompt(index))));
+    assert.ok(results.every((result) => result.status === LLMResponseStatus.SUCCESS));
+    const [first, ...rest] = server.requests;
+    for (const request of rest)
+      assert.ok(request.receivedAt - first!.receivedAt >= 190, "waited for the first response");
+  });
+
+  it("paces a burst from the headers: all complete, no 429 storm", async () => {
+    const { handler, stats } = rateLimitedServer({
+      requests: { capacity: 5, perSecond: 10 },
+      tokens: { capacity: 5 * 300, perSecond: 10 * 300 },
+      promptTokens: exactPrompt,
+    });
+    server.script(handler);
+    const llm = pacedClient(server);
+    const { result, elapsedMs } = await timed(() =>
+      Promise.all(Array.from({ length: 25 }, (_, index) => llm.chat_completions(prompt(index)))),
+    );
+    assert.equal(result.filter((response) => response.status === LLMResponseStatus.SUCCESS).length, 25);
+    assert.equal(stats.ok, 25);
+    assert.ok(stats.limited <= 1, `${stats.limited} 429s`);
+    // Best possible: 5 at once, then 20 more at 10/s.
+    assert.ok(elapsedMs >= 1800 && elapsedMs < 6000, `took ${elapsedMs} ms`);
+  });
+
+  it("paces by tokens: each request reserves its prompt plus max_tokens", async () => {
+    const { handler, stats } = rateLimitedServer({
+      requests: { capacity: 1000, perSecond: 1000 },
+      tokens: { capacity: 3 * 250, perSecond: 8 * 250 },
+      promptTokens: exactPrompt,
+    });
+    server.script(handler);
+    const llm = pacedClient(server, { max_tokens: 200 });
+    const results = await Promise.all(
+      Array.from({ length: 16 }, (_, index) => llm.chat_completions(prompt(index))),
+    );
+    assert.equal(results.filter((response) => response.status === LLMResponseStatus.SUCCESS).length, 16);
+    assert.ok(stats.limited <= 1, `${stats.limited} 429s`);
+  });
+
+  it("every client instance with the same base, key and model shares one budget", async () => {
+    const { handler, stats } = rateLimitedServer({
+      requests: { capacity: 3, perSecond: 10 },
+      tokens: { capacity: 100_000, perSecond: 100_000 },
+      promptTokens: exactPrompt,
+    });
+    server.script(handler);
+    const key = `${TEST_KEY}-shared`;
+    const clients = [0, 1, 2].map(
+      () =>
+        new OpenAI({ api_key: key, api_base: `${server.url}/v1`, chat_model: "gpt-4o-mini", max_tokens: 10 }),
+    );
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, index) => clients[index % 3]!.chat_completions(prompt(index))),
+    );
+    assert.equal(results.filter((response) => response.status === LLMResponseStatus.SUCCESS).length, 12);
+    assert.ok(stats.limited <= 1, `${stats.limited} 429s`);
+  });
+
+  it("rate_limit: false sends at once, and the 429s fall to the retry policy", async () => {
+    const { handler, stats } = rateLimitedServer({
+      requests: { capacity: 2, perSecond: 20 },
+      tokens: { capacity: 100_000, perSecond: 100_000 },
+      promptTokens: exactPrompt,
+    });
+    server.script(handler);
+    const llm = pacedClient(server, { rate_limit: false, max_retries: 8 });
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, index) => llm.chat_completions(prompt(index))),
+    );
+    assert.equal(results.filter((response) => response.status === LLMResponseStatus.SUCCESS).length, 8);
+    assert.ok(stats.limited >= 4, `${stats.limited} 429s without pacing`);
+  });
+
+  it("a fixed budget paces a server that sends no headers", async () => {
+    server.script(ok("fine"));
+    const llm = pacedClient(server, { rate_limit: { requests_per_minute: 600 }, max_tokens: 10 });
+    const { result, elapsedMs } = await timed(() =>
+      Promise.all(Array.from({ length: 603 }, (_, index) => llm.chat_completions(prompt(index)))),
+    );
+    assert.ok(result.every((response) => response.status === LLMResponseStatus.SUCCESS));
+    // 600 at once, then 3 more at 10 per second.
+    assert.ok(elapsedMs >= 250 && elapsedMs < 5000, `took ${elapsedMs} ms`);
+  });
+
+  it("waiting for budget is abortable and counts toward total_timeout", async () => {
+    server.script(ok("fine"));
+    const llm = pacedClient(server, { rate_limit: { requests_per_minute: 1 } });
+    assert.equal((await llm.chat_completions(prompt(0))).status, LLMResponseStatus.SUCCESS);
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 50);
+    const aborted = await llm.chat_completions(prompt(1), { signal: controller.signal });
+    assert.deepStrictEqual([aborted.error?.kind, aborted.error?.attempts], ["aborted", 0]);
+    const late = await llm.chat_completions(prompt(2), { total_timeout: 0.1 });
+    assert.equal(late.error?.kind, "timeout");
+    assert.equal(server.requests.length, 1);
+  });
+});
