@@ -94,7 +94,8 @@ describe("the context window is checked before sending", () => {
       { role: "user", content: "word ".repeat(9000) },
     ]);
     assert.equal(response.status, LLMResponseStatus.SUCCESS);
-    assert.equal((server.requests[0]?.body as { max_tokens: number }).max_tokens, 4096);
+    const sent = server.requests[0]!.body as { max_tokens: number };
+    assert.equal(sent.max_tokens, 4096);
   });
 });
 
