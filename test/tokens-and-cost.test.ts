@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { type ChatMessage, LLMResponseStatus, OpenAI, type ToolDefinition } from "../src/index.js";
+import { estimateTokens, hasExactTokenizer } from "../src/openai/count-openai-tokens.js";
 import { costOf } from "../src/openai/openai-prices.js";
 import { clientFor, HELLO } from "./helpers/client.js";
 import { type Exchange, fixtureJson } from "./helpers/fixtures.js";
@@ -40,6 +41,12 @@ describe("count_tokens against the prompt_tokens the real API reported", () => {
       assert.ok(Math.abs(counted - expected) <= 2, `counted ${counted}, API reported ${expected}`);
     });
   }
+
+  it("counts exactly when the optional gpt-tokenizer is installed (it is, for the tests)", () => {
+    assert.equal(hasExactTokenizer(), true);
+    assert.equal(estimateTokens("four"), 1);
+    assert.equal(estimateTokens("数字"), 2);
+  });
 
   it("uses cl100k for gpt-4 and o200k for gpt-4o", () => {
     const messages = [{ role: "user" as const, content: "Tokenizers differ on ünïcödé and 数字 1234567" }];

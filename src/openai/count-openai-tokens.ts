@@ -7,14 +7,33 @@ const require = createRequire(import.meta.url);
 const encoders = new Map<TokenEncoding, CountTokens>();
 
 /**
- * The token counter of an encoding, from `gpt-tokenizer` (pure JS, OpenAI's own BPE ranks).
- * Loaded on first use, synchronously, so importing director-llm stays fast.
+ * Without `gpt-tokenizer`: about four UTF-8 bytes per token, OpenAI's rule of thumb for English
+ * with its BPE encodings (CJK and code run closer to two).
+ */
+export function estimateTokens(text: string): number {
+  return Math.ceil(Buffer.byteLength(text) / 4);
+}
+
+/** Whether exact counting is available (the optional peer `gpt-tokenizer` is installed). */
+export function hasExactTokenizer(): boolean {
+  return counter("o200k_base") !== estimateTokens;
+}
+
+/**
+ * The token counter of an encoding, from `gpt-tokenizer` (pure JS, OpenAI's own BPE ranks), an
+ * optional peer dependency: it weighs about 55 MB installed, so it is only used where installed;
+ * otherwise counts are estimates ({@link estimateTokens}). Loaded on first use, synchronously, so
+ * importing director-llm stays fast.
  */
 function counter(encoding: TokenEncoding): CountTokens {
   let count = encoders.get(encoding);
   if (count === undefined) {
-    const module = require(`gpt-tokenizer/cjs/encoding/${encoding}`) as { countTokens: CountTokens };
-    count = (text: string) => module.countTokens(text);
+    try {
+      const module = require(`gpt-tokenizer/cjs/encoding/${encoding}`) as { countTokens: CountTokens };
+      count = (text: string) => module.countTokens(text);
+    } catch {
+      count = estimateTokens;
+    }
     encoders.set(encoding, count);
   }
   return count;

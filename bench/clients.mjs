@@ -1,0 +1,139 @@
+// One adapter per client under test, each with its default settings: `call` sends one chat
+// completion; `stream` reads one streamed answer and reports its chunk count and time to first chunk.
+const MODEL = "gpt-4o-mini";
+
+/** Raw undici `request` on a keep-alive Agent: the floor. */
+async function undiciClient(base, key) {
+  const { Agent, request } = await import("undici");
+  const dispatcher = new Agent({ keepAliveTimeout: 10_000 });
+  const url = `${base}/chat/completions`;
+  const headers = { "content-type": "application/json", authorization: `Bearer ${key}` };
+  return {
+    async call(messages) {
+      const response = await request(url, { method: "POST", headers, body: JSON.stringify({ model: MODEL, messages }), dispatcher });
+      const body = await response.body.json();
+      if (response.statusCode !== 200) throw new Error(`HTTP ${response.statusCode}`);
+      return body.choices[0].message.content;
+    },
+    async stream(messages, onChunk) {
+      const response = await request(url, {
+        method: "POST",
+        headers,
+        body: JSON.stringify({ model: MODEL, messages, stream: true, stream_options: { include_usage: true } }),
+        dispatcher,
+      });
+      const decoder = new TextDecoder();
+      let buffer = "";
+      for await (const bytes of response.body) {
+        buffer += decoder.decode(bytes, { stream: true });
+        let end = buffer.indexOf("\n\n");
+        while (end >= 0) {
+          const event = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          if (event.startsWith("data: ") && event !== "data: [DONE]") {
+            const chunk = JSON.parse(event.slice(6));
+            if (chunk.choices[0]?.delta?.content) onChunk();
+          }
+          end = buffer.indexOf("\n\n");
+        }
+      }
+    },
+  };
+}
+
+/** Node's global fetch: the other floor. */
+async function fetchClient(base, key) {
+  const url = `${base}/chat/completions`;
+  const headers = { "content-type": "application/json", authorization: `Bearer ${key}` };
+  return {
+    async call(messages) {
+      const response = await fetch(url, { method: "POST", headers, body: JSON.stringify({ model: MODEL, messages }) });
+      const body = await response.json();
+      if (response.status !== 200) throw new Error(`HTTP ${response.status}`);
+      return body.choices[0].message.content;
+    },
+    stream: undefined,
+  };
+}
+
+async function directorClient(base, key) {
+  const { OpenAI } = await import("director-llm");
+  const llm = new OpenAI({ api_key: key, api_base: base, chat_model: MODEL });
+  return {
+    async call(messages) {
+      const response = await llm.chat_completions(messages);
+      if (response.error) throw response.error;
+      return response.content;
+    },
+    async stream(messages, onChunk) {
+      const stream = llm.stream_chat_completions(messages);
+      for await (const part of stream) if (part.type === "text-delta") onChunk();
+      const response = await stream.response;
+      if (response.error) throw response.error;
+    },
+  };
+}
+
+async function openaiClient(base, key) {
+  const { default: OpenAI } = await import("openai");
+  const client = new OpenAI({ apiKey: key, baseURL: base });
+  return {
+    async call(messages) {
+      const completion = await client.chat.completions.create({ model: MODEL, messages });
+      return completion.choices[0].message.content;
+    },
+    async stream(messages, onChunk) {
+      const stream = await client.chat.completions.create({ model: MODEL, messages, stream: true, stream_options: { include_usage: true } });
+      for await (const chunk of stream) if (chunk.choices[0]?.delta?.content) onChunk();
+    },
+  };
+}
+
+async function vercelClient(base, key) {
+  const { createOpenAI } = await import("@ai-sdk/openai");
+  const { generateText, streamText } = await import("ai");
+  const model = createOpenAI({ apiKey: key, baseURL: base }).chat(MODEL);
+  return {
+    async call(messages) {
+      return (await generateText({ model, messages })).text;
+    },
+    async stream(messages, onChunk) {
+      let failure;
+      const result = streamText({ model, messages, onError: ({ error }) => (failure = error) });
+      for await (const text of result.textStream) if (text) onChunk();
+      if (failure) throw failure;
+    },
+  };
+}
+
+async function langchainClient(base, key) {
+  const { ChatOpenAI } = await import("@langchain/openai");
+  const model = new ChatOpenAI({ apiKey: key, model: MODEL, configuration: { baseURL: base } });
+  return {
+    async call(messages) {
+      return (await model.invoke(messages.map((message) => [message.role, message.content]))).content;
+    },
+    async stream(messages, onChunk) {
+      for await (const chunk of await model.stream(messages.map((message) => [message.role, message.content]))) {
+        if (chunk.content) onChunk();
+      }
+    },
+  };
+}
+
+export const CLIENTS = {
+  undici: undiciClient,
+  fetch: fetchClient,
+  "director-llm": directorClient,
+  openai: openaiClient,
+  "ai-sdk": vercelClient,
+  langchain: langchainClient,
+};
+
+/** What `import` and construction of each client costs in a fresh process (cold start). */
+export const COLD_START = {
+  "director-llm": `const { OpenAI } = await import("director-llm"); new OpenAI({ api_key: "sk-x", api_base: "http://127.0.0.1:9/v1" });`,
+  openai: `const { default: OpenAI } = await import("openai"); new OpenAI({ apiKey: "sk-x", baseURL: "http://127.0.0.1:9/v1" });`,
+  "ai-sdk": `const { createOpenAI } = await import("@ai-sdk/openai"); await import("ai"); createOpenAI({ apiKey: "sk-x", baseURL: "http://127.0.0.1:9/v1" }).chat("gpt-4o-mini");`,
+  langchain: `const { ChatOpenAI } = await import("@langchain/openai"); new ChatOpenAI({ apiKey: "sk-x", model: "gpt-4o-mini", configuration: { baseURL: "http://127.0.0.1:9/v1" } });`,
+};

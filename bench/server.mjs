@@ -1,0 +1,172 @@
+// The benchmark's OpenAI-compatible server, in its own process (127.0.0.1 only), so the clients
+// under test never share its event loop. Prints {"port": N} once listening.
+//   POST /v1/chat/completions          realistic chat.completion JSON, or an SSE stream of
+//                                      STREAM_CHUNKS chunks + a usage chunk + [DONE]
+//   POST /rl/v1/chat/completions       the same behind per-key token buckets (requests and tokens,
+//                                      full at start) with OpenAI's x-ratelimit-* headers, 429 body
+//                                      and retry-after; each request is charged its prompt tokens
+//                                      plus the max_tokens it sends, as OpenAI's limiter does
+//   GET  /stats?key=K                  {ok, limited} for a key in rate-limited mode
+import { createServer } from "node:http";
+import { countTokens } from "gpt-tokenizer/encoding/o200k_base";
+
+const STREAM_CHUNKS = Number(process.env.STREAM_CHUNKS ?? 200);
+const RL_RPS = Number(process.env.RL_RPS ?? 20);
+const RL_TOKENS_PER_REQUEST = Number(process.env.RL_TOKENS_PER_REQUEST ?? 1000 + 4096);
+
+const completion = Buffer.from(
+  JSON.stringify({
+    id: "chatcmpl-bench",
+    object: "chat.completion",
+    created: 1_731_368_634,
+    model: "gpt-4o-mini-2024-07-18",
+    choices: [
+      {
+        index: 0,
+        message: { role: "assistant", content: "Benchmarks measure what they measure, and nothing else.", refusal: null, annotations: [] },
+        logprobs: null,
+        finish_reason: "stop",
+      },
+    ],
+    usage: {
+      prompt_tokens: 24,
+      completion_tokens: 11,
+      total_tokens: 35,
+      prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
+      completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
+    },
+    service_tier: "default",
+    system_fingerprint: "fp_bench",
+  }),
+);
+
+function streamBody(chunks) {
+  const base = { id: "chatcmpl-bench", object: "chat.completion.chunk", created: 1_731_368_634, model: "gpt-4o-mini-2024-07-18", system_fingerprint: "fp_bench" };
+  const events = [`data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta: { role: "assistant", content: "", refusal: null }, logprobs: null, finish_reason: null }], usage: null })}\n\n`];
+  for (let index = 0; index < chunks; index += 1) {
+    events.push(`data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta: { content: ` tok${index}` }, logprobs: null, finish_reason: null }], usage: null })}\n\n`);
+  }
+  events.push(`data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: "stop" }], usage: null })}\n\n`);
+  events.push(`data: ${JSON.stringify({ ...base, choices: [], usage: { prompt_tokens: 24, completion_tokens: chunks, total_tokens: 24 + chunks } })}\n\n`);
+  events.push("data: [DONE]\n\n");
+  // Ten writes per stream: the client sees many events per read, as from a fast real server.
+  const pieces = [];
+  const per = Math.ceil(events.length / 10);
+  for (let index = 0; index < events.length; index += per) pieces.push(Buffer.from(events.slice(index, index + per).join("")));
+  return pieces;
+}
+const stream = streamBody(STREAM_CHUNKS);
+
+class Bucket {
+  constructor(capacity, perSecond) {
+    this.capacity = capacity;
+    this.perSecond = perSecond;
+    this.available = capacity;
+    this.at = performance.now();
+  }
+  refill() {
+    const now = performance.now();
+    this.available = Math.min(this.capacity, this.available + ((now - this.at) / 1000) * this.perSecond);
+    this.at = now;
+  }
+  resetMs() {
+    return Math.ceil(((this.capacity - this.available) / this.perSecond) * 1000);
+  }
+}
+const keys = new Map();
+function limiterFor(key) {
+  let limiter = keys.get(key);
+  if (!limiter) {
+    limiter = {
+      requests: new Bucket(RL_RPS, RL_RPS),
+      tokens: new Bucket(RL_RPS * RL_TOKENS_PER_REQUEST, RL_RPS * RL_TOKENS_PER_REQUEST),
+      ok: 0,
+      limited: 0,
+    };
+    keys.set(key, limiter);
+  }
+  return limiter;
+}
+function promptTokens(body) {
+  let tokens = 3;
+  for (const message of body.messages ?? []) tokens += 4 + countTokens(typeof message.content === "string" ? message.content : JSON.stringify(message.content ?? ""));
+  return tokens;
+}
+function formatReset(ms) {
+  return ms >= 1000 ? `${(ms / 1000).toFixed(3)}s` : `${ms}ms`;
+}
+
+function answer(response, body, extraHeaders = {}) {
+  if (body.stream) {
+    response.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", ...extraHeaders });
+    let index = 0;
+    const next = () => {
+      while (index < stream.length) {
+        const ok = response.write(stream[index++]);
+        if (!ok) return response.once("drain", next);
+      }
+      response.end();
+    };
+    next();
+    return;
+  }
+  response.writeHead(200, { "content-type": "application/json", "content-length": completion.length, "x-request-id": "req_bench", ...extraHeaders });
+  response.end(completion);
+}
+
+const server = createServer({ keepAliveTimeout: 60_000 }, (request, response) => {
+  if (request.method === "GET" && request.url.startsWith("/stats")) {
+    const key = new URL(request.url, "http://x").searchParams.get("key");
+    const limiter = keys.get(`Bearer ${key}`);
+    response.writeHead(200, { "content-type": "application/json" });
+    response.end(JSON.stringify({ ok: limiter?.ok ?? 0, limited: limiter?.limited ?? 0 }));
+    return;
+  }
+  const chunks = [];
+  request.on("data", (chunk) => chunks.push(chunk));
+  request.on("end", () => {
+    let body = {};
+    try {
+      body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+    } catch {}
+    if (!request.url.startsWith("/rl/")) return answer(response, body);
+    const limiter = limiterFor(request.headers.authorization ?? "");
+    const cost = promptTokens(body) + Number(body.max_tokens ?? body.max_completion_tokens ?? 0);
+    limiter.requests.refill();
+    limiter.tokens.refill();
+    const allowed = limiter.requests.available >= 1 && limiter.tokens.available >= cost;
+    if (allowed) {
+      limiter.requests.available -= 1;
+      limiter.tokens.available -= cost;
+    }
+    const headers = {
+      "x-ratelimit-limit-requests": String(limiter.requests.capacity),
+      "x-ratelimit-remaining-requests": String(Math.floor(limiter.requests.available)),
+      "x-ratelimit-reset-requests": formatReset(limiter.requests.resetMs()),
+      "x-ratelimit-limit-tokens": String(limiter.tokens.capacity),
+      "x-ratelimit-remaining-tokens": String(Math.floor(limiter.tokens.available)),
+      "x-ratelimit-reset-tokens": formatReset(limiter.tokens.resetMs()),
+    };
+    if (allowed) {
+      limiter.ok += 1;
+      return answer(response, body, headers);
+    }
+    limiter.limited += 1;
+    const waitMs = Math.ceil(
+      Math.max(((1 - limiter.requests.available) / limiter.requests.perSecond) * 1000, ((cost - limiter.tokens.available) / limiter.tokens.perSecond) * 1000),
+    );
+    const kind = limiter.requests.available < 1 ? "requests" : "tokens";
+    const text = JSON.stringify({
+      error: {
+        message: `Rate limit reached for gpt-4o-mini in organization org-bench on ${kind} per min (${kind === "requests" ? "RPM" : "TPM"}): Limit ${Math.round(kind === "requests" ? limiter.requests.capacity : limiter.tokens.capacity)}. Please try again in ${waitMs}ms.`,
+        type: kind,
+        param: null,
+        code: "rate_limit_exceeded",
+      },
+    });
+    response.writeHead(429, { "content-type": "application/json", "retry-after-ms": String(waitMs), "retry-after": String(Math.ceil(waitMs / 1000)), ...headers });
+    response.end(text);
+  });
+});
+server.listen(0, "127.0.0.1", () => process.stdout.write(`${JSON.stringify({ port: server.address().port })}\n`));
+process.on("SIGTERM", () => process.exit(0));
