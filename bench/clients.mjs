@@ -10,7 +10,12 @@ async function undiciClient(base, key) {
   const headers = { "content-type": "application/json", authorization: `Bearer ${key}` };
   return {
     async call(messages) {
-      const response = await request(url, { method: "POST", headers, body: JSON.stringify({ model: MODEL, messages }), dispatcher });
+      const response = await request(url, {
+        method: "POST",
+        headers,
+        body: JSON.stringify({ model: MODEL, messages }),
+        dispatcher,
+      });
       const body = await response.body.json();
       if (response.statusCode !== 200) throw new Error(`HTTP ${response.statusCode}`);
       return body.choices[0].message.content;
@@ -19,7 +24,12 @@ async function undiciClient(base, key) {
       const response = await request(url, {
         method: "POST",
         headers,
-        body: JSON.stringify({ model: MODEL, messages, stream: true, stream_options: { include_usage: true } }),
+        body: JSON.stringify({
+          model: MODEL,
+          messages,
+          stream: true,
+          stream_options: { include_usage: true },
+        }),
         dispatcher,
       });
       const decoder = new TextDecoder();
@@ -47,7 +57,11 @@ async function fetchClient(base, key) {
   const headers = { "content-type": "application/json", authorization: `Bearer ${key}` };
   return {
     async call(messages) {
-      const response = await fetch(url, { method: "POST", headers, body: JSON.stringify({ model: MODEL, messages }) });
+      const response = await fetch(url, {
+        method: "POST",
+        headers,
+        body: JSON.stringify({ model: MODEL, messages }),
+      });
       const body = await response.json();
       if (response.status !== 200) throw new Error(`HTTP ${response.status}`);
       return body.choices[0].message.content;
@@ -83,7 +97,12 @@ async function openaiClient(base, key) {
       return completion.choices[0].message.content;
     },
     async stream(messages, onChunk) {
-      const stream = await client.chat.completions.create({ model: MODEL, messages, stream: true, stream_options: { include_usage: true } });
+      const stream = await client.chat.completions.create({
+        model: MODEL,
+        messages,
+        stream: true,
+        stream_options: { include_usage: true },
+      });
       for await (const chunk of stream) if (chunk.choices[0]?.delta?.content) onChunk();
     },
   };
@@ -114,7 +133,9 @@ async function langchainClient(base, key) {
       return (await model.invoke(messages.map((message) => [message.role, message.content]))).content;
     },
     async stream(messages, onChunk) {
-      for await (const chunk of await model.stream(messages.map((message) => [message.role, message.content]))) {
+      for await (const chunk of await model.stream(
+        messages.map((message) => [message.role, message.content]),
+      )) {
         if (chunk.content) onChunk();
       }
     },

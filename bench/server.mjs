@@ -23,7 +23,12 @@ const completion = Buffer.from(
     choices: [
       {
         index: 0,
-        message: { role: "assistant", content: "Benchmarks measure what they measure, and nothing else.", refusal: null, annotations: [] },
+        message: {
+          role: "assistant",
+          content: "Benchmarks measure what they measure, and nothing else.",
+          refusal: null,
+          annotations: [],
+        },
         logprobs: null,
         finish_reason: "stop",
       },
@@ -33,7 +38,12 @@ const completion = Buffer.from(
       completion_tokens: 11,
       total_tokens: 35,
       prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
-      completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
+      completion_tokens_details: {
+        reasoning_tokens: 0,
+        audio_tokens: 0,
+        accepted_prediction_tokens: 0,
+        rejected_prediction_tokens: 0,
+      },
     },
     service_tier: "default",
     system_fingerprint: "fp_bench",
@@ -41,18 +51,33 @@ const completion = Buffer.from(
 );
 
 function streamBody(chunks) {
-  const base = { id: "chatcmpl-bench", object: "chat.completion.chunk", created: 1_731_368_634, model: "gpt-4o-mini-2024-07-18", system_fingerprint: "fp_bench" };
-  const events = [`data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta: { role: "assistant", content: "", refusal: null }, logprobs: null, finish_reason: null }], usage: null })}\n\n`];
+  const base = {
+    id: "chatcmpl-bench",
+    object: "chat.completion.chunk",
+    created: 1_731_368_634,
+    model: "gpt-4o-mini-2024-07-18",
+    system_fingerprint: "fp_bench",
+  };
+  const events = [
+    `data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta: { role: "assistant", content: "", refusal: null }, logprobs: null, finish_reason: null }], usage: null })}\n\n`,
+  ];
   for (let index = 0; index < chunks; index += 1) {
-    events.push(`data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta: { content: ` tok${index}` }, logprobs: null, finish_reason: null }], usage: null })}\n\n`);
+    events.push(
+      `data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta: { content: ` tok${index}` }, logprobs: null, finish_reason: null }], usage: null })}\n\n`,
+    );
   }
-  events.push(`data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: "stop" }], usage: null })}\n\n`);
-  events.push(`data: ${JSON.stringify({ ...base, choices: [], usage: { prompt_tokens: 24, completion_tokens: chunks, total_tokens: 24 + chunks } })}\n\n`);
+  events.push(
+    `data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: "stop" }], usage: null })}\n\n`,
+  );
+  events.push(
+    `data: ${JSON.stringify({ ...base, choices: [], usage: { prompt_tokens: 24, completion_tokens: chunks, total_tokens: 24 + chunks } })}\n\n`,
+  );
   events.push("data: [DONE]\n\n");
   // Ten writes per stream: the client sees many events per read, as from a fast real server.
   const pieces = [];
   const per = Math.ceil(events.length / 10);
-  for (let index = 0; index < events.length; index += per) pieces.push(Buffer.from(events.slice(index, index + per).join("")));
+  for (let index = 0; index < events.length; index += per)
+    pieces.push(Buffer.from(events.slice(index, index + per).join("")));
   return pieces;
 }
 const stream = streamBody(STREAM_CHUNKS);
@@ -89,7 +114,12 @@ function limiterFor(key) {
 }
 function promptTokens(body) {
   let tokens = 3;
-  for (const message of body.messages ?? []) tokens += 4 + countTokens(typeof message.content === "string" ? message.content : JSON.stringify(message.content ?? ""));
+  for (const message of body.messages ?? [])
+    tokens +=
+      4 +
+      countTokens(
+        typeof message.content === "string" ? message.content : JSON.stringify(message.content ?? ""),
+      );
   return tokens;
 }
 function formatReset(ms) {
@@ -110,7 +140,12 @@ function answer(response, body, extraHeaders = {}) {
     next();
     return;
   }
-  response.writeHead(200, { "content-type": "application/json", "content-length": completion.length, "x-request-id": "req_bench", ...extraHeaders });
+  response.writeHead(200, {
+    "content-type": "application/json",
+    "content-length": completion.length,
+    "x-request-id": "req_bench",
+    ...extraHeaders,
+  });
   response.end(completion);
 }
 
@@ -153,7 +188,10 @@ const server = createServer({ keepAliveTimeout: 60_000 }, (request, response) =>
     }
     limiter.limited += 1;
     const waitMs = Math.ceil(
-      Math.max(((1 - limiter.requests.available) / limiter.requests.perSecond) * 1000, ((cost - limiter.tokens.available) / limiter.tokens.perSecond) * 1000),
+      Math.max(
+        ((1 - limiter.requests.available) / limiter.requests.perSecond) * 1000,
+        ((cost - limiter.tokens.available) / limiter.tokens.perSecond) * 1000,
+      ),
     );
     const kind = limiter.requests.available < 1 ? "requests" : "tokens";
     const text = JSON.stringify({
@@ -164,9 +202,16 @@ const server = createServer({ keepAliveTimeout: 60_000 }, (request, response) =>
         code: "rate_limit_exceeded",
       },
     });
-    response.writeHead(429, { "content-type": "application/json", "retry-after-ms": String(waitMs), "retry-after": String(Math.ceil(waitMs / 1000)), ...headers });
+    response.writeHead(429, {
+      "content-type": "application/json",
+      "retry-after-ms": String(waitMs),
+      "retry-after": String(Math.ceil(waitMs / 1000)),
+      ...headers,
+    });
     response.end(text);
   });
 });
-server.listen(0, "127.0.0.1", () => process.stdout.write(`${JSON.stringify({ port: server.address().port })}\n`));
+server.listen(0, "127.0.0.1", () =>
+  process.stdout.write(`${JSON.stringify({ port: server.address().port })}\n`),
+);
 process.on("SIGTERM", () => process.exit(0));

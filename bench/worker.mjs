@@ -7,7 +7,12 @@ const count = Number(countText);
 const concurrency = Number(concurrencyText);
 const client = await CLIENTS[name](base, key);
 const shortPrompt = [{ role: "user", content: "Say something about benchmarks." }];
-const longPrompt = (index) => [{ role: "user", content: `Request ${index}. ${"The quick brown fox jumps over the lazy dog. ".repeat(100)}` }];
+const longPrompt = (index) => [
+  {
+    role: "user",
+    content: `Request ${index}. ${"The quick brown fox jumps over the lazy dog. ".repeat(100)}`,
+  },
+];
 
 function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))];
@@ -88,7 +93,9 @@ if (scenario === "seq") {
   });
   result.completed = completed;
   result.wall_s = (performance.now() - started) / 1000;
-  const stats = await (await fetch(`${base.replace(/\/rl\/v1$/, "")}/stats?key=${encodeURIComponent(key)}`)).json();
+  const stats = await (
+    await fetch(`${base.replace(/\/rl\/v1$/, "")}/stats?key=${encodeURIComponent(key)}`)
+  ).json();
   result.server_ok = stats.ok;
   result.got_429 = stats.limited;
 }

@@ -5,7 +5,7 @@ import { LLMResponse, LLMResponseStatus } from "../core/llm-response.js";
 import type { ChatMessage } from "../core/messages.js";
 import type { StreamPart } from "../core/stream-part.js";
 import { InvalidArgumentError } from "../core/usage-errors.js";
-import { rateBudgetFor } from "../transport/rate-budget.js";
+import { type RateBudget, rateBudgetFor } from "../transport/rate-budget.js";
 import { type AttemptContext, retryWithBackoff } from "../transport/retry-with-backoff.js";
 import { ChatStream } from "./chat-stream.js";
 import { type LLMUsage, UsageMeter } from "./usage-meter.js";
@@ -42,9 +42,9 @@ export interface StreamAssembler {
   partial(error: LLMError): LLMResponse;
 }
 
-/** An open stream of one attempt: its events (`"done"` for the end marker) and its assembler. */
+/** An open stream of one attempt: its events in batches (`"done"` for the end marker) and its assembler. */
 export interface OpenStream {
-  events: AsyncIterable<unknown>;
+  events: AsyncIterable<unknown[]>;
   assembler: StreamAssembler;
 }
 
@@ -73,6 +73,8 @@ function checkSeconds(name: string, value: number | undefined): number | undefin
 export abstract class BaseLLM {
   readonly config: BaseLLMConfig;
   readonly #meter = new UsageMeter();
+  /** Rate-limit budgets by model, looked up once (the lookup hashes the key). */
+  readonly #budgets = new Map<string, RateBudget | undefined>();
 
   constructor(config: BaseLLMConfig) {
     this.config = config;
@@ -153,10 +155,15 @@ export abstract class BaseLLM {
             const open = await this.openStream(prepared, context);
             assembler = open.assembler;
             let finished: LLMResponse | undefined;
-            for await (const event of open.events) {
+            for await (const batch of open.events) {
               if (finished) continue;
-              for (const part of open.assembler.push(event)) stream.push(part);
-              if (event === "done") finished = open.assembler.finish();
+              for (const event of batch) {
+                for (const part of open.assembler.push(event)) stream.push(part);
+                if (event === "done") {
+                  finished = open.assembler.finish();
+                  break;
+                }
+              }
             }
             return finished ?? open.assembler.finish();
           },
@@ -250,12 +257,16 @@ export abstract class BaseLLM {
       deadlineAt === undefined
         ? attemptTimeoutMs
         : Math.max(0, Math.min(attemptTimeoutMs, deadlineAt - Date.now()));
-    const budget = rateBudgetFor({
-      apiBase: this.config.api_base,
-      apiKey: this.config.api_key,
-      model: prepared.model,
-      mode: this.config.rate_limit,
-    });
+    let budget = this.#budgets.get(prepared.model);
+    if (!this.#budgets.has(prepared.model)) {
+      budget = rateBudgetFor({
+        apiBase: this.config.api_base,
+        apiKey: this.config.api_key,
+        model: prepared.model,
+        mode: this.config.rate_limit,
+      });
+      this.#budgets.set(prepared.model, budget);
+    }
     let sent = 0;
     return retryWithBackoff({
       run: async (context) => {

@@ -46,29 +46,37 @@ export class ChatStream implements AsyncIterable<StreamPart> {
     this.#wakeUp();
   }
 
-  async *[Symbol.asyncIterator](): AsyncIterator<StreamPart> {
+  /**
+   * A hand-written iterator rather than an async generator: one promise per part and no
+   * generator machinery on the streaming hot path.
+   */
+  [Symbol.asyncIterator](): AsyncIterator<StreamPart> {
     if (this.#iterated) throw new TypeError("a ChatStream can be iterated only once");
     this.#iterated = true;
     let finished = false;
-    try {
-      while (true) {
-        const part = this.#parts.shift();
-        if (part !== undefined) {
-          if (part.type === "finish" || part.type === "error") finished = true;
-          yield part;
-          continue;
-        }
-        if (this.#closed) {
-          finished = true;
-          return;
-        }
-        await new Promise<void>((resolve) => {
-          this.#wake = resolve;
-        });
+    const end = (): IteratorResult<StreamPart> => {
+      finished = true;
+      return { value: undefined, done: true };
+    };
+    const next = (): Promise<IteratorResult<StreamPart>> => {
+      if (finished) return Promise.resolve(end());
+      const part = this.#parts.shift();
+      if (part !== undefined) {
+        if (part.type === "finish" || part.type === "error") finished = true;
+        return Promise.resolve({ value: part, done: false });
       }
-    } finally {
-      if (!finished) this.abort();
-    }
+      if (this.#closed) return Promise.resolve(end());
+      return new Promise<void>((resolve) => {
+        this.#wake = resolve;
+      }).then(next);
+    };
+    return {
+      next,
+      return: () => {
+        if (!finished) this.abort();
+        return Promise.resolve(end());
+      },
+    };
   }
 
   #wakeUp(): void {

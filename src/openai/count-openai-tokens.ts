@@ -170,13 +170,34 @@ export function countOpenAITokens(
   return tokens;
 }
 
+function textLength(value: unknown): number {
+  if (typeof value === "string") return value.length;
+  if (!Array.isArray(value)) return 0;
+  let length = 0;
+  for (const part of value as Array<Record<string, unknown>>) {
+    length += typeof part["text"] === "string" ? part["text"].length : 0;
+    if (part["type"] === "image_url") length += IMAGE_TOKENS.other;
+  }
+  return length;
+}
+
 /**
- * A cheap upper bound of {@link countOpenAITokens}: every token is at least one UTF-8 byte. Lets the
- * context-window check skip exact counting for the many requests that are far from the limit.
+ * A cheap upper bound of {@link countOpenAITokens}, with no tokenizer and no serialization: a
+ * token is at least one UTF-8 byte and a UTF-16 code unit at most three. Lets the context-window
+ * check skip exact counting for the many requests far from the limit.
  */
 export function upperBoundTokens(request: Pick<WireChatRequest, "messages" | "tools">): number {
-  let bytes = Buffer.byteLength(JSON.stringify(request.messages)) + REPLY_PRIMING;
-  bytes += request.messages.length * (MESSAGE_OVERHEAD + IMAGE_TOKENS.other);
-  if (request.tools) bytes += Buffer.byteLength(JSON.stringify(request.tools)) + TOOLS_OVERHEAD;
-  return bytes;
+  let units = 0;
+  for (const message of request.messages) {
+    units += 16 + textLength(message.content) + ("name" in message && message.name ? message.name.length : 0);
+    if (message.role === "assistant") {
+      for (const call of message.tool_calls ?? [])
+        units += 32 + call.function.name.length + call.function.arguments.length;
+    }
+    if (message.role === "tool") units += 32;
+  }
+  let bound = units * 3 + REPLY_PRIMING;
+  if (request.tools && request.tools.length > 0)
+    bound += JSON.stringify(request.tools).length * 3 + TOOLS_OVERHEAD;
+  return bound;
 }

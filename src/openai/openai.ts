@@ -4,7 +4,7 @@ import type { LLMResponse } from "../core/llm-response.js";
 import type { ChatMessage } from "../core/messages.js";
 import { BaseLLM, type OpenStream, type PreparedRequest, type SendContext } from "../llm/base-llm.js";
 import { openRequest, type PostRequest, postJson } from "../transport/post-request.js";
-import { readSseJson, SSE_DONE } from "../transport/read-sse-json.js";
+import { readSseJson } from "../transport/read-sse-json.js";
 import { buildOpenAIRequest } from "./build-openai-request.js";
 import { convertToOpenAIMessages } from "./convert-to-openai-messages.js";
 import { countOpenAITokens, upperBoundTokens } from "./count-openai-tokens.js";
@@ -140,11 +140,8 @@ export class OpenAI extends BaseLLM {
       timeoutLabel: `stream idle timeout of ${context.idleTimeoutMs() / 1000}s`,
     };
     open.attempt.restartTimer(context.idleTimeoutMs());
-    const events = readSseJson({ open, request: idleLabel, idleTimeoutMs: context.idleTimeoutMs });
     return {
-      events: (async function* () {
-        for await (const event of events) yield event === SSE_DONE ? "done" : event;
-      })(),
+      events: readSseJson({ open, request: idleLabel, idleTimeoutMs: context.idleTimeoutMs, done: "done" }),
       assembler: new OpenAIStreamAssembler({
         request_id: open.request_id,
         response_format_type: prepared.response_format_type,

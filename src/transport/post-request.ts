@@ -1,9 +1,9 @@
-import { type Dispatcher, request } from "undici";
+import type { Dispatcher } from "undici";
 import { LLMError } from "../core/llm-error.js";
 import { redactSecrets } from "../core/redact.js";
 import { AttemptSignal } from "./attempt-signal.js";
 import { classifyHttpError } from "./classify-http-error.js";
-import { getSharedAgent } from "./http-agent.js";
+import { getSharedAgent, loadUndici } from "./http-agent.js";
 
 type ResponseHeaders = Record<string, string | string[] | undefined>;
 
@@ -109,13 +109,16 @@ export async function openRequest(options: PostRequest): Promise<OpenResponse> {
   try {
     if (attempt.reason === "aborted")
       throw new LLMError({ kind: "aborted", message: "request aborted by the caller" });
+    const undici = await loadUndici();
+    // The attempt may have ended while undici loaded (first request only); transportError says how.
+    if (attempt.reason !== undefined) throw new Error("attempt ended before sending");
     options.onSent?.();
-    const response = await request(options.url, {
+    const response = await undici.request(options.url, {
       method: "POST",
       headers: options.headers,
       body: options.body,
       signal: attempt.signal,
-      dispatcher: options.dispatcher ?? getSharedAgent(),
+      dispatcher: options.dispatcher ?? getSharedAgent(undici),
     });
     const headers = response.headers as ResponseHeaders;
     options.onHeaders?.(headers);

@@ -3,17 +3,14 @@ import { LLMError } from "../core/llm-error.js";
 import { redactSecrets } from "../core/redact.js";
 import { type OpenResponse, type PostRequest, readBody, transportError } from "./post-request.js";
 
-/** Yielded once the server sent `data: [DONE]`. */
-export const SSE_DONE: unique symbol = Symbol("SSE_DONE");
-
 function contentType(open: OpenResponse): string {
   const value = open.headers["content-type"];
   return (Array.isArray(value) ? value[0] : value)?.toLowerCase() ?? "";
 }
 
 /**
- * Reads an open 2xx response as a server-sent event stream and yields each `data:` payload parsed
- * as JSON, then {@link SSE_DONE}. SSE framing is parsed by `eventsource-parser`; bytes are decoded
+ * Reads an open 2xx response as a server-sent event stream and yields, per network read, the
+ * `data:` payloads parsed as JSON (batched: one hop per read, not per event), then `done`. SSE framing is parsed by `eventsource-parser`; bytes are decoded
  * with a streaming TextDecoder, so a multi-byte character split across chunks is kept whole. Only
  * events restart the idle timer (comment lines are not progress). A server that ignored
  * `stream: true` and sent one JSON body has that body yielded as a single event.
@@ -23,7 +20,9 @@ export async function* readSseJson(options: {
   request: PostRequest;
   /** Idle limit to restart the timer with after each event, in ms. */
   idleTimeoutMs: () => number;
-}): AsyncGenerator<unknown, void, undefined> {
+  /** What to yield for `data: [DONE]`. */
+  done: unknown;
+}): AsyncGenerator<unknown[], void, undefined> {
   const { open, request } = options;
   const { attempt } = open;
   let done = false;
@@ -31,8 +30,9 @@ export async function* readSseJson(options: {
     const type = contentType(open);
     if (type.includes("application/json")) {
       const text = await readBody(open.body, open.headers, request.maxResponseBytes);
+      let body: unknown;
       try {
-        yield JSON.parse(text);
+        body = JSON.parse(text);
       } catch {
         throw new LLMError({
           kind: "invalid_response",
@@ -41,7 +41,7 @@ export async function* readSseJson(options: {
         });
       }
       done = true;
-      yield SSE_DONE;
+      yield [body, options.done];
       return;
     }
     if (type.includes("text/html")) {
@@ -52,7 +52,7 @@ export async function* readSseJson(options: {
         message: `${open.status} response is HTML, not an event stream`,
       });
     }
-    const events: unknown[] = [];
+    let events: unknown[] = [];
     let bad: LLMError | undefined;
     const parser = createParser({
       onEvent(event) {
@@ -60,7 +60,7 @@ export async function* readSseJson(options: {
         if (done) return;
         if (event.data === "[DONE]") {
           done = true;
-          events.push(SSE_DONE);
+          events.push(options.done);
           return;
         }
         try {
@@ -85,11 +85,15 @@ export async function* readSseJson(options: {
         });
       }
       parser.feed(decoder.decode(chunk as Buffer, { stream: true }));
-      while (events.length > 0) yield events.shift();
+      if (events.length > 0) {
+        const batch = events;
+        events = [];
+        yield batch;
+      }
       if (bad) throw bad;
     }
     parser.feed(decoder.decode());
-    while (events.length > 0) yield events.shift();
+    if (events.length > 0) yield events;
     if (bad) throw bad;
   } catch (error) {
     // After [DONE] nothing more is needed: a server that then stalls or cuts costs nothing.

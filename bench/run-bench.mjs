@@ -1,0 +1,208 @@
+#!/usr/bin/env node
+// Side-by-side benchmark: director-llm against the openai SDK, the Vercel AI SDK, LangChain.js,
+// raw undici and fetch, on one loopback server in its own process, in the same run. Each
+// measurement runs in a fresh process; clients are alternated and each is repeated; the table
+// reports medians and ratios to raw undici from this run.  `npm run bench` (full) or
+// `npm run bench -- --quick` (under 2 minutes). Writes results.md and results.json.
+import { execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { COLD_START } from "./clients.mjs";
+
+const here = import.meta.dirname ?? new URL(".", import.meta.url).pathname;
+const quick = process.argv.includes("--quick");
+const skipFootprint = process.argv.includes("--no-footprint");
+const N = quick
+  ? { seq: 300, conc: 3000, streams: 100, rl: 100, repeats: 2, cold: 10 }
+  : { seq: 2000, conc: 20000, streams: 500, rl: 300, repeats: 2, cold: 10 };
+const onlyArgument = process.argv.find((argument) => argument.startsWith("--only="));
+const only = onlyArgument ? onlyArgument.slice(7).split(",") : undefined;
+const pick = (names) => (only ? names.filter((name) => only.includes(name)) : names);
+const CLIENTS = pick(["undici", "director-llm", "openai", "ai-sdk", "langchain", "fetch"]);
+const STREAMING = CLIENTS.filter((name) => name !== "fetch");
+const PEERS = pick(["director-llm", "openai", "ai-sdk", "langchain"]);
+
+function median(values) {
+  const sorted = values.filter((value) => value !== undefined).sort((a, b) => a - b);
+  if (sorted.length === 0) return undefined;
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+function startServer() {
+  return new Promise((resolvePort, reject) => {
+    const child = spawn(process.execPath, [join(here, "server.mjs")], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    child.stdout.once("data", (data) => resolvePort({ child, port: JSON.parse(data.toString()).port }));
+    child.once("exit", (code) => reject(new Error(`server exited ${code}`)));
+  });
+}
+
+function worker(args) {
+  const output = execFileSync(process.execPath, [join(here, "worker.mjs"), ...args.map(String)], {
+    encoding: "utf8",
+    timeout: 600_000,
+  });
+  return JSON.parse(output.trim().split("\n").at(-1));
+}
+
+function coldStart(name) {
+  const times = [];
+  for (let run = 0; run < N.cold; run += 1) {
+    const started = performance.now();
+    execFileSync(process.execPath, ["--input-type=module", "-e", COLD_START[name]], { cwd: here });
+    times.push(performance.now() - started);
+  }
+  const baseline = [];
+  for (let run = 0; run < N.cold; run += 1) {
+    const started = performance.now();
+    execFileSync(process.execPath, ["--input-type=module", "-e", "0"], { cwd: here });
+    baseline.push(performance.now() - started);
+  }
+  return { total_ms: median(times), over_bare_node_ms: median(times) - median(baseline) };
+}
+
+function footprint(spec) {
+  const directory = mkdtempSync(join(tmpdir(), "footprint-"));
+  try {
+    execFileSync("npm", ["init", "-y"], { cwd: directory, stdio: "ignore" });
+    execFileSync("npm", ["install", "--no-audit", "--no-fund", "--omit=dev", ...spec], {
+      cwd: directory,
+      stdio: "ignore",
+    });
+    const modules = join(directory, "node_modules");
+    const packages =
+      execFileSync("npm", ["ls", "--all", "--parseable"], { cwd: directory, encoding: "utf8" })
+        .trim()
+        .split("\n").length - 1;
+    const bytes = Number(execFileSync("du", ["-sb", modules], { encoding: "utf8" }).split("\t")[0]);
+    return { packages, mb: bytes / 1024 / 1024 };
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
+}
+
+const log = (text) => process.stderr.write(`${text}\n`);
+log(`director-llm bench (${quick ? "quick" : "full"}): building the library`);
+execFileSync("npm", ["run", "build"], { cwd: resolve(here, ".."), stdio: "ignore" });
+const { child, port } = await startServer();
+const base = `http://127.0.0.1:${port}/v1`;
+const runs = { seq: {}, conc: {}, stream: {}, ratelimit: {} };
+function record(scenario, name, result) {
+  runs[scenario][name] = [...(runs[scenario][name] ?? []), result];
+}
+try {
+  for (let repeat = 0; repeat < N.repeats; repeat += 1) {
+    const order = repeat % 2 === 0 ? CLIENTS : [...CLIENTS].reverse();
+    for (const name of order) {
+      log(
+        `  repeat ${repeat + 1}: ${name} sequential, concurrent${STREAMING.includes(name) ? ", streaming" : ""}`,
+      );
+      record("seq", name, worker(["seq", name, base, N.seq, 1]));
+      record("conc", name, worker(["conc", name, base, N.conc, 64]));
+      if (STREAMING.includes(name)) record("stream", name, worker(["stream", name, base, N.streams, 16]));
+    }
+    for (const name of repeat % 2 === 0 ? PEERS : [...PEERS].reverse()) {
+      log(`  repeat ${repeat + 1}: ${name} rate-limited`);
+      record(
+        "ratelimit",
+        name,
+        worker(["ratelimit", name, `http://127.0.0.1:${port}/rl/v1`, N.rl, 32, `sk-rl-${name}-${repeat}`]),
+      );
+    }
+  }
+} finally {
+  child.kill("SIGTERM");
+}
+const cold = {};
+for (const name of PEERS) {
+  log(`  cold start: ${name}`);
+  cold[name] = coldStart(name);
+}
+const installs = {};
+if (!skipFootprint) {
+  log("  footprint: packing director-llm");
+  const tarball = execFileSync("npm", ["pack", "--pack-destination", tmpdir()], {
+    cwd: resolve(here, ".."),
+    encoding: "utf8",
+  })
+    .trim()
+    .split("\n")
+    .at(-1);
+  const packed = join(tmpdir(), tarball);
+  const specs = {
+    "director-llm": [packed],
+    "director-llm + gpt-tokenizer": [packed, "gpt-tokenizer@3.4.0"],
+    openai: ["openai@6.49.0"],
+    "ai-sdk": ["ai@6.0.325", "@ai-sdk/openai@3.0.141"],
+    langchain: ["@langchain/openai@1.5.8", "@langchain/core@1.4.0"],
+  };
+  for (const [name, spec] of Object.entries(specs)) {
+    log(`  footprint: ${name}`);
+    installs[name] = footprint(spec);
+  }
+  rmSync(packed, { force: true });
+}
+
+const m = (name, scenario, field) => median((runs[scenario][name] ?? []).map((run) => run[field]));
+const fmt = (value, digits = 0) =>
+  value === undefined
+    ? "-"
+    : value.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const ratio = (value, floor) =>
+  value === undefined || floor === undefined ? "-" : `${(value / floor).toFixed(2)}x`;
+const undiciSeq = m("undici", "seq", "median_us");
+const undiciRps = m("undici", "conc", "rps");
+const undiciChunks = m("undici", "stream", "chunks_per_s");
+// The buckets start full: 20 requests at once, then 20 per second.
+const bestRl = (N.rl - 20) / 20;
+
+const lines = [];
+lines.push(
+  `Run: ${new Date().toISOString().slice(0, 10)}, ${cpus().length} x ${cpus()[0]?.model ?? "cpu"}, Node ${process.version}, \`cd bench && npm ci && npm run bench${quick ? " -- --quick" : ""}\`, ${N.repeats} repeats per client (alternated), medians.`,
+);
+lines.push("");
+lines.push(
+  `| client | sequential median (p99), µs | overhead vs undici, µs | concurrent req/s (c=64) | vs undici | CPU ms / 1000 req | peak RSS MB | streaming chunks/s (c=16) | vs undici | time to first chunk, ms |`,
+);
+lines.push("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+for (const name of CLIENTS) {
+  const seq = m(name, "seq", "median_us");
+  lines.push(
+    `| ${name} | ${fmt(seq)} (${fmt(m(name, "seq", "p99_us"))}) | ${name === "undici" ? "0" : fmt(seq - undiciSeq)} | ${fmt(m(name, "conc", "rps"))} | ${ratio(m(name, "conc", "rps"), undiciRps)} | ${fmt(m(name, "conc", "cpu_ms_per_1000"))} | ${fmt(m(name, "conc", "peak_rss_mb"))} | ${fmt(m(name, "stream", "chunks_per_s"))} | ${ratio(m(name, "stream", "chunks_per_s"), undiciChunks)} | ${fmt(m(name, "stream", "ttfc_ms"), 2)} |`,
+  );
+}
+lines.push("");
+lines.push(
+  `Rate-limited: per key ${20} requests/s and a token budget worth 20 requests/s (each request charged its prompt plus the max_tokens it sends), ${N.rl} requests of about 1,000 prompt tokens at concurrency 32, default settings. Best possible: all ${N.rl} in about ${fmt(bestRl, 0)} s.`,
+);
+lines.push("");
+lines.push("| client | completed | wall time, s | vs best | 429s received |");
+lines.push("| --- | --- | --- | --- | --- |");
+for (const name of PEERS) {
+  const wall = m(name, "ratelimit", "wall_s");
+  lines.push(
+    `| ${name} | ${fmt(m(name, "ratelimit", "completed"))} / ${N.rl} | ${fmt(wall, 1)} | ${ratio(wall, bestRl)} | ${fmt(m(name, "ratelimit", "got_429"))} |`,
+  );
+}
+lines.push("");
+lines.push(`| client | cold start (import + construct), ms | over bare \`node\`, ms |`);
+lines.push("| --- | --- | --- |");
+for (const name of PEERS)
+  lines.push(`| ${name} | ${fmt(cold[name].total_ms)} | ${fmt(cold[name].over_bare_node_ms)} |`);
+if (!skipFootprint) {
+  lines.push("");
+  lines.push("| install | packages | MB on disk |");
+  lines.push("| --- | --- | --- |");
+  for (const [name, value] of Object.entries(installs))
+    lines.push(`| ${name} | ${value.packages} | ${fmt(value.mb, 1)} |`);
+}
+const table = lines.join("\n");
+writeFileSync(join(here, quick ? "results-quick.md" : "results.md"), `${table}\n`);
+writeFileSync(
+  join(here, quick ? "results-quick.json" : "results.json"),
+  `${JSON.stringify({ runs, cold, installs }, null, 1)}\n`,
+);
+process.stdout.write(`${table}\n`);
