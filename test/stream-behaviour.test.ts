@@ -254,3 +254,34 @@ describe("streaming", () => {
     assert.equal(response.content, "x");
   });
 });
+
+describe("streaming: hostile answers", () => {
+  let server: TestServer;
+  before(async () => {
+    server = await TestServer.start();
+  });
+  after(() => server.close());
+
+  it("an HTML page with 200 is invalid_response and the connection is released", async () => {
+    server.script((_request, response) => {
+      response.writeHead(200, { "content-type": "text/html" });
+      response.write("<html>");
+    });
+    const { result, elapsedMs } = await timed(
+      () => clientFor(server, { timeout: 5 }).stream_chat_completions(HELLO).response,
+    );
+    assert.equal(result.error?.kind, "invalid_response");
+    assert.ok(elapsedMs < 1000, `took ${elapsedMs} ms`);
+  });
+
+  it("a stream over max_response_bytes is response_too_large", async () => {
+    const pieces = Array.from({ length: 200 }, (_, index) =>
+      Buffer.from(frame([chunk({ content: `${index} ${"x".repeat(100)}` })], false)),
+    );
+    server.script(ssePieces(pieces));
+    const result = await clientFor(server, { max_response_bytes: 4096 }).stream_chat_completions(HELLO)
+      .response;
+    assert.equal(result.error?.kind, "response_too_large");
+    assert.ok(result.content.length > 0 && result.content.length < 4096);
+  });
+});

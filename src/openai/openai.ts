@@ -3,6 +3,7 @@ import { LLMError } from "../core/llm-error.js";
 import type { LLMResponse } from "../core/llm-response.js";
 import type { ChatMessage } from "../core/messages.js";
 import { BaseLLM, type OpenStream, type PreparedRequest, type SendContext } from "../llm/base-llm.js";
+import { firstHeader } from "../transport/http-exchange.js";
 import { openRequest, type PostRequest, postJson } from "../transport/post-request.js";
 import { readSseJson } from "../transport/read-sse-json.js";
 import { buildOpenAIRequest } from "./build-openai-request.js";
@@ -63,14 +64,17 @@ function fitContextWindow(payload: WireChatRequest, promptTokens: () => number, 
  */
 export class OpenAI extends BaseLLM {
   declare readonly config: OpenAIConfig;
-  readonly #url: string;
+  readonly #origin: string;
+  readonly #path: string;
   readonly #jsonHeaders: Record<string, string>;
   readonly #streamHeaders: Record<string, string>;
   readonly #secrets: readonly string[];
 
   constructor(config: OpenAIConfig | OpenAIConfigOptions = {}) {
     super(config instanceof OpenAIConfig ? config : new OpenAIConfig(config));
-    this.#url = endpoint(this.config.api_base, "/chat/completions");
+    const url = new URL(endpoint(this.config.api_base, "/chat/completions"));
+    this.#origin = url.origin;
+    this.#path = `${url.pathname}${url.search}`;
     const auth: Record<string, string> =
       this.config.auth_header === "api-key"
         ? { "api-key": this.config.api_key }
@@ -134,16 +138,14 @@ export class OpenAI extends BaseLLM {
 
   protected override async openStream(prepared: PreparedRequest, context: SendContext): Promise<OpenStream> {
     const request = this.#post(prepared, context, this.#streamHeaders);
-    const open = await openRequest(request);
-    const idleLabel = {
-      ...request,
-      timeoutLabel: `stream idle timeout of ${context.idleTimeoutMs() / 1000}s`,
-    };
-    open.attempt.restartTimer(context.idleTimeoutMs());
+    const exchange = await openRequest(request);
+    // From here on the attempt's timer is the stream's idle timer (the exchange reads this label).
+    request.timeoutLabel = `stream idle timeout of ${context.idleTimeoutMs() / 1000}s`;
+    exchange.timer.restartTimer(context.idleTimeoutMs());
     return {
-      events: readSseJson({ open, request: idleLabel, idleTimeoutMs: context.idleTimeoutMs, done: "done" }),
+      events: readSseJson({ exchange, request, idleTimeoutMs: context.idleTimeoutMs, done: "done" }),
       assembler: new OpenAIStreamAssembler({
-        request_id: open.request_id,
+        request_id: firstHeader(exchange.headers, "x-request-id"),
         response_format_type: prepared.response_format_type,
       }),
     };
@@ -151,7 +153,8 @@ export class OpenAI extends BaseLLM {
 
   #post(prepared: PreparedRequest, context: SendContext, headers: Record<string, string>): PostRequest {
     return {
-      url: this.#url,
+      origin: this.#origin,
+      path: this.#path,
       headers,
       body: JSON.stringify(prepared.payload),
       timeoutMs: context.timeoutMs,

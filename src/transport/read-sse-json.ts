@@ -1,94 +1,79 @@
 import { createParser } from "eventsource-parser";
 import { LLMError } from "../core/llm-error.js";
 import { redactSecrets } from "../core/redact.js";
-import { type OpenResponse, type PostRequest, readBody, transportError } from "./post-request.js";
-
-function contentType(open: OpenResponse): string {
-  const value = open.headers["content-type"];
-  return (Array.isArray(value) ? value[0] : value)?.toLowerCase() ?? "";
-}
+import { firstHeader, type HttpExchange, type PostRequest } from "./http-exchange.js";
 
 /**
- * Reads an open 2xx response as a server-sent event stream and yields, per network read, the
- * `data:` payloads parsed as JSON (batched: one hop per read, not per event), then `done`. SSE framing is parsed by `eventsource-parser`; bytes are decoded
- * with a streaming TextDecoder, so a multi-byte character split across chunks is kept whole. Only
- * events restart the idle timer (comment lines are not progress). A server that ignored
- * `stream: true` and sent one JSON body has that body yielded as a single event.
+ * Reads an open 2xx exchange as a server-sent event stream and yields, per network read, the
+ * `data:` payloads parsed as JSON (batched: one hop per read, not per event), then `done`. SSE
+ * framing is parsed by `eventsource-parser`; bytes are decoded with a streaming TextDecoder, so a
+ * multi-byte character split across chunks stays whole. Only events restart the idle timer
+ * (comment lines are not progress). A server that ignored `stream: true` and sent one JSON body
+ * has that body yielded as a single event.
  */
 export async function* readSseJson(options: {
-  open: OpenResponse;
+  exchange: HttpExchange;
   request: PostRequest;
   /** Idle limit to restart the timer with after each event, in ms. */
   idleTimeoutMs: () => number;
   /** What to yield for `data: [DONE]`. */
   done: unknown;
 }): AsyncGenerator<unknown[], void, undefined> {
-  const { open, request } = options;
-  const { attempt } = open;
-  let done = false;
-  try {
-    const type = contentType(open);
-    if (type.includes("application/json")) {
-      const text = await readBody(open.body, open.headers, request.maxResponseBytes);
-      let body: unknown;
-      try {
-        body = JSON.parse(text);
-      } catch {
-        throw new LLMError({
-          kind: "invalid_response",
-          message: "streamed response is not JSON",
-          status_code: open.status,
-        });
-      }
-      done = true;
-      yield [body, options.done];
+  const { exchange, request } = options;
+  const type = firstHeader(exchange.headers, "content-type")?.toLowerCase() ?? "";
+  const batches = exchange.batches();
+  if (type.includes("text/html")) {
+    exchange.cancel();
+    throw new LLMError({
+      kind: "invalid_response",
+      message: `${exchange.status} response is HTML, not an event stream`,
+    });
+  }
+  if (type.includes("application/json")) {
+    const chunks: Buffer[] = [];
+    for await (const batch of batches) chunks.push(...batch);
+    try {
+      yield [JSON.parse(Buffer.concat(chunks).toString("utf8")), options.done];
       return;
-    }
-    if (type.includes("text/html")) {
-      open.body.on("error", () => {});
-      open.body.destroy();
+    } catch {
       throw new LLMError({
         kind: "invalid_response",
-        message: `${open.status} response is HTML, not an event stream`,
+        message: "streamed response is not JSON",
+        status_code: exchange.status,
       });
     }
-    let events: unknown[] = [];
-    let bad: LLMError | undefined;
-    const parser = createParser({
-      onEvent(event) {
-        attempt.restartTimer(options.idleTimeoutMs());
-        if (done) return;
-        if (event.data === "[DONE]") {
-          done = true;
-          events.push(options.done);
-          return;
-        }
-        try {
-          events.push(JSON.parse(event.data));
-        } catch {
-          const snippet = redactSecrets(event.data.slice(0, 80), request.secrets);
-          bad ??= new LLMError({
-            kind: "invalid_response",
-            message: `stream event is not JSON: ${JSON.stringify(snippet)}`,
-          });
-        }
-      },
-    });
-    const decoder = new TextDecoder();
-    let size = 0;
-    for await (const chunk of open.body) {
-      size += (chunk as Buffer).length;
-      if (size > request.maxResponseBytes) {
-        throw new LLMError({
-          kind: "response_too_large",
-          message: `response body exceeds max_response_bytes (${request.maxResponseBytes} bytes)`,
+  }
+  let done = false;
+  let events: unknown[] = [];
+  let bad: LLMError | undefined;
+  const parser = createParser({
+    onEvent(event) {
+      exchange.timer.restartTimer(options.idleTimeoutMs());
+      if (done) return;
+      if (event.data === "[DONE]") {
+        done = true;
+        events.push(options.done);
+        return;
+      }
+      try {
+        events.push(JSON.parse(event.data));
+      } catch {
+        const snippet = redactSecrets(event.data.slice(0, 80), request.secrets);
+        bad ??= new LLMError({
+          kind: "invalid_response",
+          message: `stream event is not JSON: ${JSON.stringify(snippet)}`,
         });
       }
-      parser.feed(decoder.decode(chunk as Buffer, { stream: true }));
+    },
+  });
+  const decoder = new TextDecoder();
+  try {
+    for await (const batch of batches) {
+      for (const chunk of batch) parser.feed(decoder.decode(chunk, { stream: true }));
       if (events.length > 0) {
-        const batch = events;
+        const ready = events;
         events = [];
-        yield batch;
+        yield ready;
       }
       if (bad) throw bad;
     }
@@ -97,8 +82,6 @@ export async function* readSseJson(options: {
     if (bad) throw bad;
   } catch (error) {
     // After [DONE] nothing more is needed: a server that then stalls or cuts costs nothing.
-    if (!done) throw transportError(error, attempt, request);
-  } finally {
-    attempt.dispose();
+    if (!done) throw error;
   }
 }

@@ -1,0 +1,58 @@
+/** Why an attempt ended early: our own time limit, or the caller's signal. */
+export type AttemptAbortReason = "timeout" | "aborted";
+
+/**
+ * One attempt's time limit and its link to the caller's signal. When either fires, `onFire` is
+ * told once. No AbortController is made per request (they cost more than the rest of the
+ * bookkeeping together); `dispose()` clears the timer and removes the listener from a long-lived
+ * caller signal, so nothing is left behind.
+ */
+export class AttemptTimer {
+  readonly #callerSignal: AbortSignal | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #reason: AttemptAbortReason | undefined;
+  #onFire: ((reason: AttemptAbortReason) => void) | undefined;
+  readonly #onCallerAbort = () => this.#fire("aborted");
+
+  constructor(callerSignal: AbortSignal | undefined, timeoutMs: number) {
+    this.#callerSignal = callerSignal;
+    if (callerSignal?.aborted) {
+      this.#reason = "aborted";
+      return;
+    }
+    callerSignal?.addEventListener("abort", this.#onCallerAbort, { once: true });
+    this.restartTimer(timeoutMs);
+  }
+
+  /** Why the attempt ended early, or `undefined` while it has not. */
+  get reason(): AttemptAbortReason | undefined {
+    return this.#reason;
+  }
+
+  /** Who to tell when the timer or the caller's signal fires (told at once if it already has). */
+  onFire(callback: (reason: AttemptAbortReason) => void): void {
+    this.#onFire = callback;
+    if (this.#reason !== undefined) callback(this.#reason);
+  }
+
+  /** Starts the time limit again (an idle timeout restarts on every event). */
+  restartTimer(timeoutMs: number): void {
+    if (this.#reason !== undefined) return;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => this.#fire("timeout"), Math.max(0, timeoutMs));
+  }
+
+  /** Clears the timer and the listener on the caller's signal. Safe to call more than once. */
+  dispose(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#callerSignal?.removeEventListener("abort", this.#onCallerAbort);
+  }
+
+  #fire(reason: AttemptAbortReason): void {
+    if (this.#reason !== undefined) return;
+    this.#reason = reason;
+    this.dispose();
+    this.#onFire?.(reason);
+  }
+}
