@@ -14,41 +14,49 @@ const STREAM_CHUNKS = Number(process.env.STREAM_CHUNKS ?? 200);
 const RL_RPS = Number(process.env.RL_RPS ?? 20);
 const RL_TOKENS_PER_REQUEST = Number(process.env.RL_TOKENS_PER_REQUEST ?? 1000 + 4096);
 
-const completion = Buffer.from(
-  JSON.stringify({
-    id: "chatcmpl-bench",
-    object: "chat.completion",
-    created: 1_731_368_634,
-    model: "gpt-4o-mini-2024-07-18",
-    choices: [
-      {
-        index: 0,
-        message: {
-          role: "assistant",
-          content: "Benchmarks measure what they measure, and nothing else.",
-          refusal: null,
-          annotations: [],
-        },
-        logprobs: null,
-        finish_reason: "stop",
+const completionObject = {
+  id: "chatcmpl-bench",
+  object: "chat.completion",
+  created: 1_731_368_634,
+  model: "gpt-4o-mini-2024-07-18",
+  choices: [
+    {
+      index: 0,
+      message: {
+        role: "assistant",
+        content: "Benchmarks measure what they measure, and nothing else.",
+        refusal: null,
+        annotations: [],
       },
-    ],
-    usage: {
-      prompt_tokens: 24,
-      completion_tokens: 11,
-      total_tokens: 35,
-      prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
-      completion_tokens_details: {
-        reasoning_tokens: 0,
-        audio_tokens: 0,
-        accepted_prediction_tokens: 0,
-        rejected_prediction_tokens: 0,
-      },
+      logprobs: null,
+      finish_reason: "stop",
     },
-    service_tier: "default",
-    system_fingerprint: "fp_bench",
-  }),
-);
+  ],
+  usage: {
+    prompt_tokens: 24,
+    completion_tokens: 11,
+    total_tokens: 35,
+    prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
+    completion_tokens_details: {
+      reasoning_tokens: 0,
+      audio_tokens: 0,
+      accepted_prediction_tokens: 0,
+      rejected_prediction_tokens: 0,
+    },
+  },
+  service_tier: "default",
+  system_fingerprint: "fp_bench",
+};
+const completion = Buffer.from(JSON.stringify(completionObject));
+/** A completion whose usage reports the prompt tokens actually charged, as OpenAI's does. */
+function completionFor(prompt) {
+  const usage = {
+    ...completionObject.usage,
+    prompt_tokens: prompt,
+    total_tokens: prompt + completionObject.usage.completion_tokens,
+  };
+  return Buffer.from(JSON.stringify({ ...completionObject, usage }));
+}
 
 function streamBody(chunks) {
   const base = {
@@ -126,7 +134,7 @@ function formatReset(ms) {
   return ms >= 1000 ? `${(ms / 1000).toFixed(3)}s` : `${ms}ms`;
 }
 
-function answer(response, body, extraHeaders = {}) {
+function answer(response, body, extraHeaders = {}, prompt = undefined) {
   if (body.stream) {
     response.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", ...extraHeaders });
     let index = 0;
@@ -166,7 +174,8 @@ const server = createServer({ keepAliveTimeout: 60_000 }, (request, response) =>
     } catch {}
     if (!request.url.startsWith("/rl/")) return answer(response, body);
     const limiter = limiterFor(request.headers.authorization ?? "");
-    const cost = promptTokens(body) + Number(body.max_tokens ?? body.max_completion_tokens ?? 0);
+    const prompt = promptTokens(body);
+    const cost = prompt + Number(body.max_tokens ?? body.max_completion_tokens ?? 0);
     limiter.requests.refill();
     limiter.tokens.refill();
     const allowed = limiter.requests.available >= 1 && limiter.tokens.available >= cost;
@@ -184,7 +193,7 @@ const server = createServer({ keepAliveTimeout: 60_000 }, (request, response) =>
     };
     if (allowed) {
       limiter.ok += 1;
-      return answer(response, body, headers);
+      return answer(response, body, headers, prompt);
     }
     limiter.limited += 1;
     const waitMs = Math.ceil(

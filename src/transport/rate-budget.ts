@@ -9,6 +9,8 @@ interface Bucket {
   capacity: number;
   available: number;
   ratePerMs: number;
+  /** The tightest lower bound of the refill rate seen so far (0 until one is known). */
+  rateLowerBound: number;
 }
 
 /** A granted turn. Report every response's headers, then settle once with the real prompt tokens. */
@@ -174,6 +176,9 @@ export class RateBudget {
         continue;
       }
       const tokens = this.#tokens ? Math.min(head.cost(), this.#tokens.capacity) : 0;
+      // Counting a prompt can take a while (the tokenizer loads on first use): refill only now,
+      // so that time is credited to a bucket still capped at its capacity, as the server's is.
+      this.#refill();
       const waitMs = Math.max(waitFor(this.#requests, 1), waitFor(this.#tokens, tokens));
       if (waitMs > 0) {
         this.#timer = setTimeout(() => this.#pump(), Math.ceil(waitMs));
@@ -189,19 +194,35 @@ export class RateBudget {
 }
 
 function full(perMinute: number): Bucket {
-  return { capacity: perMinute, available: perMinute, ratePerMs: perMinute / PER_MINUTE_MS };
+  return {
+    capacity: perMinute,
+    available: perMinute,
+    ratePerMs: perMinute / PER_MINUTE_MS,
+    rateLowerBound: 0,
+  };
 }
 
-/** The server's word wins where it is lower: it has seen requests we have not (other processes). */
+/**
+ * Folds a response's report into a bucket. The server's `remaining` wins where it is lower (it has
+ * seen requests we have not: other processes). The refill rate is what is missing over the time to
+ * full: `(limit - remaining) / reset`. Servers round `remaining` down and `reset` up, so that
+ * estimate can run a few percent fast when few units are missing, which is a 429 later; the rate
+ * used is the tightest *lower* bound seen, `(limit - remaining - 1) / reset`, which closes in on the
+ * true rate as reports arrive at different phases.
+ */
 function update(bucket: Bucket | undefined, reported: ReportedLimit): Bucket {
   const next = bucket ?? {
     capacity: reported.limit,
     available: reported.remaining,
     ratePerMs: reported.limit / PER_MINUTE_MS,
+    rateLowerBound: 0,
   };
+  if (next.capacity !== reported.limit) next.rateLowerBound = 0;
   next.capacity = reported.limit;
-  if (reported.resetMs !== undefined && reported.resetMs > 0 && reported.remaining < reported.limit) {
-    next.ratePerMs = (reported.limit - reported.remaining) / reported.resetMs;
+  const missing = reported.limit - reported.remaining;
+  if (reported.resetMs !== undefined && reported.resetMs > 0 && missing > 0) {
+    next.rateLowerBound = Math.max(next.rateLowerBound, (missing - 1) / reported.resetMs);
+    next.ratePerMs = next.rateLowerBound > 0 ? next.rateLowerBound : missing / reported.resetMs;
   }
   next.available = Math.min(next.available, reported.remaining);
   return next;
