@@ -7,6 +7,7 @@ import type { StreamPart } from "../core/stream-part.js";
 import { InvalidArgumentError } from "../core/usage-errors.js";
 import { type RateBudget, rateBudgetFor } from "../transport/rate-budget.js";
 import { type AttemptContext, retryWithBackoff } from "../transport/retry-with-backoff.js";
+import { type CallLimits, resolveCallLimits } from "./call-limits.js";
 import { ChatStream } from "./chat-stream.js";
 import { type LLMUsage, UsageMeter } from "./usage-meter.js";
 
@@ -30,7 +31,9 @@ export interface PreparedRequest {
 export interface SendContext extends AttemptContext {
   signal: AbortSignal | undefined;
   /** Idle limit of a stream, in ms: the attempt timeout, cut to what the deadline leaves. */
-  idleTimeoutMs: () => number;
+  idleTimeoutMs: number;
+  /** Absolute time (ms since epoch) by which the whole call must end, if any. */
+  deadlineAt: number | undefined;
   /** Hand every response's headers here (rate-limit pacing learns from them). */
   onHeaders: ((headers: Readonly<Record<string, string | string[] | undefined>>) => void) | undefined;
 }
@@ -48,21 +51,7 @@ export interface OpenStream {
   assembler: StreamAssembler;
 }
 
-interface CallLimits {
-  signal: AbortSignal | undefined;
-  attemptTimeoutMs: number;
-  deadlineAt: number | undefined;
-}
-
 const INSPECT = Symbol.for("nodejs.util.inspect.custom");
-
-function checkSeconds(name: string, value: number | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
-    throw new InvalidArgumentError(name, `must be a positive number of seconds (got ${String(value)})`);
-  }
-  return value;
-}
 
 /**
  * The provider-neutral LLM: agents and tools call {@link BaseLLM.chat_completions} and always get
@@ -106,7 +95,7 @@ export abstract class BaseLLM {
     messages: readonly ChatMessage[],
     options: ChatCompletionOptions = {},
   ): Promise<LLMResponse> {
-    const limits = this.#limits(options);
+    const limits = resolveCallLimits(options, this.config);
     let prepared: PreparedRequest | undefined;
     try {
       prepared = this.prepareRequest(messages, options, false);
@@ -129,7 +118,7 @@ export abstract class BaseLLM {
    * `timeout` seconds fails as `timeout`.
    */
   stream_chat_completions(messages: readonly ChatMessage[], options: ChatCompletionOptions = {}): ChatStream {
-    const limits = this.#limits(options);
+    const limits = resolveCallLimits(options, this.config);
     const controller = new AbortController();
     let prepared: PreparedRequest;
     try {
@@ -228,23 +217,6 @@ export abstract class BaseLLM {
     return this.toJSON();
   }
 
-  #limits(options: ChatCompletionOptions): CallLimits {
-    if (typeof options !== "object" || options === null)
-      throw new InvalidArgumentError("options", "must be an object");
-    const signal = options.signal;
-    if (signal !== undefined && !(signal instanceof AbortSignal)) {
-      throw new InvalidArgumentError("options.signal", "must be an AbortSignal");
-    }
-    const timeout = checkSeconds("options.timeout", options.timeout) ?? this.config.timeout;
-    const totalTimeout =
-      checkSeconds("options.total_timeout", options.total_timeout) ?? this.config.total_timeout;
-    return {
-      signal,
-      attemptTimeoutMs: Math.round(timeout * 1000),
-      deadlineAt: totalTimeout === undefined ? undefined : Date.now() + Math.round(totalTimeout * 1000),
-    };
-  }
-
   /** Runs attempts with retries; each attempt first waits its turn in the rate-limit budget. */
   #retry(
     prepared: PreparedRequest,
@@ -253,10 +225,7 @@ export abstract class BaseLLM {
     canRetry?: () => boolean,
   ): Promise<LLMResponse> {
     const { signal, attemptTimeoutMs, deadlineAt } = limits;
-    const idleTimeoutMs = () =>
-      deadlineAt === undefined
-        ? attemptTimeoutMs
-        : Math.max(0, Math.min(attemptTimeoutMs, deadlineAt - Date.now()));
+    const idleTimeoutMs = attemptTimeoutMs;
     let budget = this.#budgets.get(prepared.model);
     if (!this.#budgets.has(prepared.model)) {
       budget = rateBudgetFor({
@@ -286,6 +255,7 @@ export abstract class BaseLLM {
             onSent,
             signal,
             idleTimeoutMs,
+            deadlineAt,
             onHeaders: reservation?.observe,
           });
           reservation?.settle(response.send_tokens);

@@ -140,10 +140,10 @@ export class OpenAI extends BaseLLM {
     const request = this.#post(prepared, context, this.#streamHeaders);
     const exchange = await openRequest(request);
     // From here on the attempt's timer is the stream's idle timer (the exchange reads this label).
-    request.timeoutLabel = `stream idle timeout of ${context.idleTimeoutMs() / 1000}s`;
-    exchange.timer.restartTimer(context.idleTimeoutMs());
+    request.timeoutLabel = `stream idle timeout of ${context.idleTimeoutMs / 1000}s`;
+    exchange.timer.watchIdle({ idleMs: context.idleTimeoutMs, deadlineAt: context.deadlineAt });
     return {
-      events: readSseJson({ exchange, request, idleTimeoutMs: context.idleTimeoutMs, done: "done" }),
+      events: readSseJson({ exchange, request, done: "done" }),
       assembler: new OpenAIStreamAssembler({
         request_id: firstHeader(exchange.headers, "x-request-id"),
         response_format_type: prepared.response_format_type,

@@ -12,6 +12,7 @@ export class AttemptTimer {
   #timer: NodeJS.Timeout | undefined;
   #reason: AttemptAbortReason | undefined;
   #onFire: ((reason: AttemptAbortReason) => void) | undefined;
+  #idle: { idleMs: number; deadlineAt: number | undefined; lastProgressAt: number } | undefined;
   readonly #onCallerAbort = () => this.#fire("aborted");
 
   constructor(callerSignal: AbortSignal | undefined, timeoutMs: number) {
@@ -39,7 +40,39 @@ export class AttemptTimer {
   restartTimer(timeoutMs: number): void {
     if (this.#reason !== undefined) return;
     if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => this.#fire("timeout"), Math.max(0, timeoutMs));
+    this.#timer = setTimeout(() => this.#onTimer(), Math.max(0, timeoutMs));
+  }
+
+  /**
+   * Turns the limit into an idle timeout: it fires once `idleMs` pass with no `progress()`, or at
+   * `deadlineAt`. Progress only stamps the time; the timer is re-armed when it comes due, so a
+   * fast stream costs one timestamp per network read, not a timer per event.
+   */
+  watchIdle(options: { idleMs: number; deadlineAt: number | undefined }): void {
+    this.#idle = { ...options, lastProgressAt: Date.now() };
+    this.restartTimer(this.#idleWaitMs(this.#idle.lastProgressAt));
+  }
+
+  /** Records that the stream made progress (an event arrived). */
+  progress(): void {
+    if (this.#idle) this.#idle.lastProgressAt = Date.now();
+  }
+
+  #idleWaitMs(now: number): number {
+    const idle = this.#idle!;
+    const idleLeft = idle.lastProgressAt + idle.idleMs - now;
+    return idle.deadlineAt === undefined ? idleLeft : Math.min(idleLeft, idle.deadlineAt - now);
+  }
+
+  #onTimer(): void {
+    if (this.#idle) {
+      const waitMs = this.#idleWaitMs(Date.now());
+      if (waitMs > 0) {
+        this.#timer = setTimeout(() => this.#onTimer(), waitMs);
+        return;
+      }
+    }
+    this.#fire("timeout");
   }
 
   /** Clears the timer and the listener on the caller's signal. Safe to call more than once. */

@@ -7,15 +7,13 @@ import { firstHeader, type HttpExchange, type PostRequest } from "./http-exchang
  * Reads an open 2xx exchange as a server-sent event stream and yields, per network read, the
  * `data:` payloads parsed as JSON (batched: one hop per read, not per event), then `done`. SSE
  * framing is parsed by `eventsource-parser`; bytes are decoded with a streaming TextDecoder, so a
- * multi-byte character split across chunks stays whole. Only events restart the idle timer
- * (comment lines are not progress). A server that ignored `stream: true` and sent one JSON body
+ * multi-byte character split across chunks stays whole. Only events count as progress for the
+ * idle timer (comment lines do not). A server that ignored `stream: true` and sent one JSON body
  * has that body yielded as a single event.
  */
 export async function* readSseJson(options: {
   exchange: HttpExchange;
   request: PostRequest;
-  /** Idle limit to restart the timer with after each event, in ms. */
-  idleTimeoutMs: () => number;
   /** What to yield for `data: [DONE]`. */
   done: unknown;
 }): AsyncGenerator<unknown[], void, undefined> {
@@ -46,9 +44,10 @@ export async function* readSseJson(options: {
   let done = false;
   let events: unknown[] = [];
   let bad: LLMError | undefined;
+  let sawEvent = false;
   const parser = createParser({
     onEvent(event) {
-      exchange.timer.restartTimer(options.idleTimeoutMs());
+      sawEvent = true;
       if (done) return;
       if (event.data === "[DONE]") {
         done = true;
@@ -70,6 +69,10 @@ export async function* readSseJson(options: {
   try {
     for await (const batch of batches) {
       for (const chunk of batch) parser.feed(decoder.decode(chunk, { stream: true }));
+      if (sawEvent) {
+        sawEvent = false;
+        exchange.timer.progress();
+      }
       if (events.length > 0) {
         const ready = events;
         events = [];

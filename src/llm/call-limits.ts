@@ -1,0 +1,37 @@
+import type { BaseLLMConfig } from "../core/base-llm-config.js";
+import type { ChatCompletionOptions } from "../core/chat-options.js";
+import { InvalidArgumentError } from "../core/usage-errors.js";
+
+/** A call's signal and time limits, resolved once from its options and the config. */
+export interface CallLimits {
+  signal: AbortSignal | undefined;
+  /** Per-attempt limit, in ms (config `timeout` is in seconds). */
+  attemptTimeoutMs: number;
+  /** Absolute time (ms since epoch) by which the whole call must end, if any. */
+  deadlineAt: number | undefined;
+}
+
+function checkSeconds(name: string, value: number | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
+    throw new InvalidArgumentError(name, `must be a positive number of seconds (got ${String(value)})`);
+  }
+  return value;
+}
+
+/** Validates a call's options object, signal and time limits; throws {@link InvalidArgumentError}. */
+export function resolveCallLimits(options: ChatCompletionOptions, config: BaseLLMConfig): CallLimits {
+  if (typeof options !== "object" || options === null)
+    throw new InvalidArgumentError("options", "must be an object");
+  const signal = options.signal;
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    throw new InvalidArgumentError("options.signal", "must be an AbortSignal");
+  }
+  const timeout = checkSeconds("options.timeout", options.timeout) ?? config.timeout;
+  const totalTimeout = checkSeconds("options.total_timeout", options.total_timeout) ?? config.total_timeout;
+  return {
+    signal,
+    attemptTimeoutMs: Math.round(timeout * 1000),
+    deadlineAt: totalTimeout === undefined ? undefined : Date.now() + Math.round(totalTimeout * 1000),
+  };
+}
