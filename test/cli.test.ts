@@ -89,7 +89,7 @@ describe("the director-llm CLI", () => {
     );
     assert.equal(run.code, 0);
     assert.equal(run.stdout, "Paris\n");
-    assert.match(run.stderr, /^usage: 11 prompt \+ 7 completion = 18 tokens/m);
+    assert.equal(run.stderr, "usage: 11 prompt + 7 completion = 18 tokens, cost $0.000078\n");
     assert.deepStrictEqual(server.requests[0]?.body, {
       model: "gpt-4.1",
       messages: [

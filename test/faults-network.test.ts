@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { getEventListeners } from "node:events";
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { LLMResponseStatus } from "../src/index.js";
 import { clientFor, HELLO, timed } from "./helpers/client.js";
 import { completion, delayed, hang, headersThenStall, json, ok, reset } from "./helpers/handlers.js";
-import { TestServer } from "./helpers/test-server.js";
+import { TestServer, useTestServer } from "./helpers/test-server.js";
 
 function cutBody(): Parameters<TestServer["script"]>[0] {
   return (_request, response) => {
@@ -18,10 +18,9 @@ function cutBody(): Parameters<TestServer["script"]>[0] {
 
 describe("fault injection: time, connections and aborts", () => {
   let server: TestServer;
-  before(async () => {
-    server = await TestServer.start();
+  useTestServer((started) => {
+    server = started;
   });
-  after(() => server.close());
 
   it("a server that never answers times out on every attempt", async () => {
     server.script(hang());

@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { inspect } from "node:util";
 import { type LLMErrorKind, LLMResponseStatus } from "../src/index.js";
 import { CLIENT_KEY_IN_ERROR, clientFor, HELLO, TEST_KEY, timed } from "./helpers/client.js";
 import { replay } from "./helpers/fixtures.js";
 import { completion, json, ok, raw } from "./helpers/handlers.js";
-import { type Handler, TestServer } from "./helpers/test-server.js";
+import { type Handler, type TestServer, useTestServer } from "./helpers/test-server.js";
 
 /** One scripted failure: what the server does, and what the caller must see. */
 interface Scenario {
@@ -171,10 +171,9 @@ const scenarios: Scenario[] = [
 
 describe("fault injection: statuses and hostile bodies", () => {
   let server: TestServer;
-  before(async () => {
-    server = await TestServer.start();
+  useTestServer((started) => {
+    server = started;
   });
-  after(() => server.close());
 
   for (const scenario of scenarios) {
     it(scenario.name, async () => {

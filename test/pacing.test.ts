@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { LLMResponseStatus, OpenAI } from "../src/index.js";
 import { countOpenAITokens } from "../src/openai/count-openai-tokens.js";
 import { parseResetMs, readRateLimitHeaders } from "../src/transport/rate-limit-headers.js";
@@ -7,7 +7,7 @@ import { RateBudget } from "../src/transport/rate-budget.js";
 import { TEST_KEY, timed } from "./helpers/client.js";
 import { delayed, ok } from "./helpers/handlers.js";
 import { rateLimitedServer } from "./helpers/rate-limited.js";
-import { TestServer } from "./helpers/test-server.js";
+import { type TestServer, useTestServer } from "./helpers/test-server.js";
 
 const exactPrompt = (body: Record<string, unknown>) => countOpenAITokens(body as never, "o200k_base");
 let keySerial = 0;
@@ -79,10 +79,9 @@ describe("RateBudget", () => {
 
 describe("pacing against a rate-limited server", () => {
   let server: TestServer;
-  before(async () => {
-    server = await TestServer.start();
+  useTestServer((started) => {
+    server = started;
   });
-  after(() => server.close());
 
   it("until the first response arrives, one request goes alone", async () => {
     server.script(delayed(200, ok("first")), ok("rest"));

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { LLMResponseStatus, type StreamPart } from "../src/index.js";
 import { clientFor, HELLO, timed } from "./helpers/client.js";
 import { completion, json } from "./helpers/handlers.js";
 import { chunk, frame, sse, ssePieces } from "./helpers/sse.js";
-import { TestServer } from "./helpers/test-server.js";
+import { type TestServer, useTestServer } from "./helpers/test-server.js";
 
 async function collect(iterable: AsyncIterable<StreamPart>): Promise<StreamPart[]> {
   const parts: StreamPart[] = [];
@@ -22,10 +22,9 @@ const usage = {
 
 describe("streaming", () => {
   let server: TestServer;
-  before(async () => {
-    server = await TestServer.start();
+  useTestServer((started) => {
+    server = started;
   });
-  after(() => server.close());
 
   it("keeps multi-byte characters whole when split at every byte", async () => {
     const text = "héllo 👋🏽 世界";
@@ -257,10 +256,9 @@ describe("streaming", () => {
 
 describe("streaming: hostile answers", () => {
   let server: TestServer;
-  before(async () => {
-    server = await TestServer.start();
+  useTestServer((started) => {
+    server = started;
   });
-  after(() => server.close());
 
   it("an HTML page with 200 is invalid_response and the connection is released", async () => {
     server.script((_request, response) => {

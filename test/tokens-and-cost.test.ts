@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { type ChatMessage, LLMResponseStatus, OpenAI, type ToolDefinition } from "../src/index.js";
 import { estimateTokens, hasExactTokenizer } from "../src/openai/count-openai-tokens.js";
 import { costOf } from "../src/openai/openai-prices.js";
@@ -7,7 +7,7 @@ import { clientFor, HELLO } from "./helpers/client.js";
 import { type Exchange, fixtureJson } from "./helpers/fixtures.js";
 import { completion, json } from "./helpers/handlers.js";
 import { chunk, frame, sse } from "./helpers/sse.js";
-import { TestServer } from "./helpers/test-server.js";
+import { type TestServer, useTestServer } from "./helpers/test-server.js";
 
 const llm = new OpenAI({ api_key: "sk-count-000000", api_base: "http://127.0.0.1:9/v1" });
 
@@ -59,10 +59,9 @@ describe("count_tokens against the prompt_tokens the real API reported", () => {
 
 describe("the context window is checked before sending", () => {
   let server: TestServer;
-  before(async () => {
-    server = await TestServer.start();
+  useTestServer((started) => {
+    server = started;
   });
-  after(() => server.close());
 
   it("a prompt larger than the window fails as context_length_exceeded with no request sent", async () => {
     server.script(json(200, completion("never")));
@@ -108,10 +107,9 @@ describe("the context window is checked before sending", () => {
 
 describe("cost", () => {
   let server: TestServer;
-  before(async () => {
-    server = await TestServer.start();
+  useTestServer((started) => {
+    server = started;
   });
-  after(() => server.close());
 
   it("prices uncached, cached and output tokens", () => {
     assert.equal(

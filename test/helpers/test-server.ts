@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { after, before } from "node:test";
 
 /** A request the test server received. */
 export interface RecordedRequest {
@@ -95,4 +96,14 @@ export class TestServer {
     }
     await handler(request, response, incoming);
   }
+}
+
+/** Starts a test server before the suite's tests and closes it after them. */
+export function useTestServer(onStarted: (server: TestServer) => void): void {
+  let started: TestServer | undefined;
+  before(async () => {
+    started = await TestServer.start();
+    onStarted(started);
+  });
+  after(() => started?.close());
 }
