@@ -89,7 +89,8 @@ describe("the director-llm CLI", () => {
     );
     assert.equal(run.code, 0);
     assert.equal(run.stdout, "Paris\n");
-    assert.equal(run.stderr, "usage: 11 prompt + 7 completion = 18 tokens, cost $0.000078\n");
+    // Priced as the model the server says answered (gpt-4o-mini-2024-07-18), not the one asked for.
+    assert.equal(run.stderr, "usage: 11 prompt + 7 completion = 18 tokens, cost $0.000006\n");
     assert.deepStrictEqual(server.requests[0]?.body, {
       model: "gpt-4.1",
       messages: [
