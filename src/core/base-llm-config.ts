@@ -239,6 +239,9 @@ function validateRateLimit(
 ): "auto" | false | Readonly<FixedRateLimit> {
   if (value === "auto" || value === false) return value;
   if (typeof value !== "object" || value === null) return fail('must be "auto", false, or a fixed budget');
+  if (value.requests_per_minute === undefined && value.tokens_per_minute === undefined) {
+    fail("a fixed budget needs requests_per_minute, tokens_per_minute, or both");
+  }
   for (const key of ["requests_per_minute", "tokens_per_minute"] as const) {
     const limit = value[key];
     if (limit !== undefined && !(typeof limit === "number" && limit > 0))
