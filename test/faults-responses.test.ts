@@ -300,3 +300,24 @@ describe("fault injection: statuses and hostile bodies", () => {
     assert.equal(closedEarly, true);
   });
 });
+
+describe("fault injection: an endless error body", () => {
+  let server: TestServer;
+  useTestServer((started) => {
+    server = started;
+  });
+
+  it("a 500 whose body never ends is classified from its first MiB, without waiting for the timeout", async () => {
+    server.script((_request, response) => {
+      response.writeHead(500, { "content-type": "text/plain" });
+      const block = "x".repeat(64 * 1024);
+      const timer = setInterval(() => (response.destroyed ? clearInterval(timer) : response.write(block)), 1);
+    });
+    const { result, elapsedMs } = await timed(() =>
+      clientFor(server, { timeout: 10, max_retries: 0 }).chat_completions(HELLO),
+    );
+    assert.equal(result.error?.kind, "server_error");
+    assert.equal(result.error?.status_code, 500);
+    assert.ok(elapsedMs < 5000, `took ${elapsedMs} ms`);
+  });
+});

@@ -154,7 +154,12 @@ export class HttpExchange implements Dispatcher.DispatchHandler {
     if (this.#failure) return;
     this.#size += chunk.length;
     if (this.#size > this.#limit) {
-      if (this.#isError) return; // Classified from the part that fit.
+      if (this.#isError) {
+        // An endless error body: classify what fit, and stop reading.
+        this.#failWithStatus();
+        controller.abort(this.#failure!);
+        return;
+      }
       this.#tooLarge();
       return;
     }
@@ -169,16 +174,7 @@ export class HttpExchange implements Dispatcher.DispatchHandler {
     if (this.#failure) return;
     this.#ended = true;
     if (this.#isError) {
-      const bodyText = this.text();
-      this.#chunks = [];
-      this.#fail(
-        classifyHttpError({
-          status: this.status,
-          headers: this.headers,
-          bodyText,
-          secrets: this.#request.secrets,
-        }),
-      );
+      this.#failWithStatus();
       return;
     }
     if (!this.#streaming) this.timer.dispose();
@@ -198,6 +194,19 @@ export class HttpExchange implements Dispatcher.DispatchHandler {
       this.#request.secrets,
     );
     this.#fail(new LLMError({ kind: "connection", message, retryable: true, cause: error }));
+  }
+
+  /** Fails with the classification of a non-2xx status and the error body read so far. */
+  #failWithStatus(): void {
+    const bodyText = this.text();
+    this.#fail(
+      classifyHttpError({
+        status: this.status,
+        headers: this.headers,
+        bodyText,
+        secrets: this.#request.secrets,
+      }),
+    );
   }
 
   #abortError(): LLMError {
