@@ -283,3 +283,28 @@ describe("streaming: hostile answers", () => {
     assert.ok(result.content.length > 0 && result.content.length < 4096);
   });
 });
+
+describe("streaming: total_timeout", () => {
+  let server: TestServer;
+  useTestServer((started) => {
+    server = started;
+  });
+
+  it("bounds a stream that keeps delivering", async () => {
+    server.script((_request, response) => {
+      response.writeHead(200, { "content-type": "text/event-stream" });
+      let index = 0;
+      const timer = setInterval(() => {
+        if (response.destroyed) return clearInterval(timer);
+        response.write(frame([chunk({ content: `${index++} ` })], false));
+      }, 50);
+    });
+    const { result, elapsedMs } = await timed(
+      () => clientFor(server, { timeout: 5 }).stream_chat_completions(HELLO, { total_timeout: 0.5 }).response,
+    );
+    assert.equal(result.error?.kind, "timeout");
+    assert.equal(result.error?.message, "request exceeded the total_timeout");
+    assert.ok(result.content.length > 0);
+    assert.ok(elapsedMs >= 450 && elapsedMs < 2000, `took ${elapsedMs} ms`);
+  });
+});

@@ -13,6 +13,7 @@ export class AttemptTimer {
   #reason: AttemptAbortReason | undefined;
   #onFire: ((reason: AttemptAbortReason) => void) | undefined;
   #idle: { idleMs: number; deadlineAt: number | undefined; lastProgressAt: number } | undefined;
+  #deadlinePassed = false;
   readonly #onCallerAbort = () => this.#fire("aborted");
 
   constructor(callerSignal: AbortSignal | undefined, timeoutMs: number) {
@@ -28,6 +29,11 @@ export class AttemptTimer {
   /** Why the attempt ended early, or `undefined` while it has not. */
   get reason(): AttemptAbortReason | undefined {
     return this.#reason;
+  }
+
+  /** Whether a timeout came from the call's deadline (`total_timeout`) rather than idleness. */
+  get deadlinePassed(): boolean {
+    return this.#deadlinePassed;
   }
 
   /** Who to tell when the timer or the caller's signal fires (told at once if it already has). */
@@ -66,11 +72,13 @@ export class AttemptTimer {
 
   #onTimer(): void {
     if (this.#idle) {
-      const waitMs = this.#idleWaitMs(Date.now());
+      const now = Date.now();
+      const waitMs = this.#idleWaitMs(now);
       if (waitMs > 0) {
         this.#timer = setTimeout(() => this.#onTimer(), waitMs);
         return;
       }
+      this.#deadlinePassed = this.#idle.deadlineAt !== undefined && now >= this.#idle.deadlineAt;
     }
     this.#fire("timeout");
   }

@@ -211,9 +211,10 @@ export class HttpExchange implements Dispatcher.DispatchHandler {
 
   #abortError(): LLMError {
     if (this.timer.reason === "timeout") {
+      const label = this.timer.deadlinePassed ? "total_timeout" : this.#request.timeoutLabel;
       return new LLMError({
         kind: "timeout",
-        message: `request exceeded the ${this.#request.timeoutLabel}`,
+        message: `request exceeded the ${label}`,
         retryable: true,
       });
     }
