@@ -17,3 +17,4 @@ export { ChatStream } from "./llm/chat-stream.js";
 export type { LLMUsage } from "./llm/usage-meter.js";
 export { OPENAI_PRICES, PRICES_AS_OF } from "./openai/openai-prices.js";
 export type { ModelPrice } from "./openai/openai-prices.js";
+export type { OpenStream, PreparedRequest, SendContext, StreamAssembler } from "./llm/base-llm.js";
