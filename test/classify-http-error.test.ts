@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { classifyHttpError } from "../src/transport/classify-http-error.js";
 import { parseRetryAfterMs } from "../src/transport/retry-after.js";
+import { backoffDelayMs } from "../src/transport/retry-with-backoff.js";
 import { type Exchange, fixtureJson, fixtureText } from "./helpers/fixtures.js";
 
 function fromFixture(name: string, secrets: string[] = []) {
@@ -119,5 +120,19 @@ describe("parseRetryAfterMs", () => {
     assert.equal(parseRetryAfterMs({ "retry-after": "Thu, 01 Jan 2026 00:00:03 GMT" }, now), 3000);
     assert.equal(parseRetryAfterMs({ "retry-after": "soon" }, now), undefined);
     assert.equal(parseRetryAfterMs({}, now), undefined);
+  });
+});
+
+describe("backoffDelayMs", () => {
+  const backoff = { initial_delay_ms: 500, max_delay_ms: 8000, max_retry_after_ms: 60_000 };
+  it("doubles from 500 ms, caps at 8 s, and jitters down to 0.75x", () => {
+    assert.deepStrictEqual(
+      [0, 1, 2, 3, 4, 5].map((retry) => backoffDelayMs(retry, backoff, () => 0)),
+      [500, 1000, 2000, 4000, 8000, 8000],
+    );
+    assert.deepStrictEqual(
+      [0, 4].map((retry) => backoffDelayMs(retry, backoff, () => 0.999999)),
+      [375, 6000],
+    );
   });
 });

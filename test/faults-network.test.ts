@@ -202,26 +202,3 @@ describe("fault injection: time, connections and aborts", () => {
     assert.ok(performance.now() - started < 5000);
   });
 });
-
-describe("Azure-style endpoints", () => {
-  let server: TestServer;
-  useTestServer((started) => {
-    server = started;
-  });
-
-  it("keeps api_base's query string and sends the key as api-key", async () => {
-    server.script(ok("azure"));
-    const llm = clientFor(server, {
-      api_base: `${server.url}/openai/deployments/my-gpt/?api-version=2024-10-21`,
-      auth_header: "api-key",
-    });
-    const result = await llm.chat_completions(HELLO);
-    assert.equal(result.content, "azure");
-    assert.equal(
-      server.requests[0]?.path,
-      "/openai/deployments/my-gpt/chat/completions?api-version=2024-10-21",
-    );
-    assert.equal(server.requests[0]?.headers["api-key"], llm.config.api_key);
-    assert.equal(server.requests[0]?.headers["authorization"], undefined);
-  });
-});

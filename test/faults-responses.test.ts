@@ -299,13 +299,6 @@ describe("fault injection: statuses and hostile bodies", () => {
     assert.ok(written < 64, `server wrote ${written} KiB`);
     assert.equal(closedEarly, true);
   });
-});
-
-describe("fault injection: an endless error body", () => {
-  let server: TestServer;
-  useTestServer((started) => {
-    server = started;
-  });
 
   it("a 500 whose body never ends is classified from its first MiB, without waiting for the timeout", async () => {
     server.script((_request, response) => {

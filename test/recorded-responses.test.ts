@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { type ChatMessage, LLMResponseStatus, OpenAI } from "../src/index.js";
 import { type Exchange, fixtureJson, fixtureText, replay } from "./helpers/fixtures.js";
-import { json } from "./helpers/handlers.js";
+import { clientFor, HELLO } from "./helpers/client.js";
+import { json, ok } from "./helpers/handlers.js";
 import { TestServer } from "./helpers/test-server.js";
 
 const KEY = "sk-replay-0000000000";
@@ -156,5 +157,21 @@ describe("recorded OpenAI responses, replayed through the test server", () => {
     assert.equal(response.content, body.choices[0]!.message.content);
     assert.equal(response.finish_reason, "stop");
     assert.equal(response.model, "gpt-4.1-nano-2025-04-14");
+  });
+
+  it("an Azure-style api_base keeps its query string, and the key goes as api-key", async () => {
+    server.script(ok("azure"));
+    const llm = clientFor(server, {
+      api_base: `${server.url}/openai/deployments/my-gpt/?api-version=2024-10-21`,
+      auth_header: "api-key",
+    });
+    const result = await llm.chat_completions(HELLO);
+    assert.equal(result.content, "azure");
+    assert.equal(
+      server.requests[0]?.path,
+      "/openai/deployments/my-gpt/chat/completions?api-version=2024-10-21",
+    );
+    assert.equal(server.requests[0]?.headers["api-key"], llm.config.api_key);
+    assert.equal(server.requests[0]?.headers["authorization"], undefined);
   });
 });

@@ -252,13 +252,6 @@ describe("streaming", () => {
     const response = await clientFor(server).stream_chat_completions(HELLO).response;
     assert.equal(response.content, "x");
   });
-});
-
-describe("streaming: hostile answers", () => {
-  let server: TestServer;
-  useTestServer((started) => {
-    server = started;
-  });
 
   it("an HTML page with 200 is invalid_response and the connection is released", async () => {
     server.script((_request, response) => {
@@ -281,13 +274,6 @@ describe("streaming: hostile answers", () => {
       .response;
     assert.equal(result.error?.kind, "response_too_large");
     assert.ok(result.content.length > 0 && result.content.length < 4096);
-  });
-});
-
-describe("streaming: total_timeout", () => {
-  let server: TestServer;
-  useTestServer((started) => {
-    server = started;
   });
 
   it("bounds a stream that keeps delivering", async () => {

@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { type ChatMessage, LLMResponseStatus, OpenAI, type ToolDefinition } from "../src/index.js";
-import { estimateTokens, hasExactTokenizer } from "../src/openai/count-openai-tokens.js";
+import {
+  countOpenAITokens,
+  estimateTokens,
+  hasExactTokenizer,
+  upperBoundTokens,
+} from "../src/openai/count-openai-tokens.js";
+import { buildOpenAIRequest } from "../src/openai/build-openai-request.js";
 import { costOf } from "../src/openai/openai-prices.js";
 import { clientFor, HELLO } from "./helpers/client.js";
 import { type Exchange, fixtureJson } from "./helpers/fixtures.js";
@@ -46,6 +52,23 @@ describe("count_tokens against the prompt_tokens the real API reported", () => {
     assert.equal(hasExactTokenizer(), true);
     assert.equal(estimateTokens("four"), 1);
     assert.equal(estimateTokens("数字"), 2);
+  });
+
+  it("the cheap bound that lets most requests skip counting is never below the exact count", () => {
+    const defaults = { chat_model: "gpt-4o", max_tokens: 1, temperature: 1, top_p: 1 };
+    const samples: ChatMessage[][] = [
+      [{ role: "user", content: "数字とemoji 👋🏽 ünïcödé ".repeat(50) }],
+      [
+        { role: "system", content: "" },
+        { role: "user", content: [{ type: "image_url", image_url: { url: "https://x/a.png" } }] },
+      ],
+      ...withTools.map(([name]) => recorded(name).body.messages),
+    ];
+    for (const messages of samples) {
+      const request = buildOpenAIRequest({ messages, call: {}, defaults });
+      assert.ok(upperBoundTokens(request) >= countOpenAITokens(request, "o200k_base"));
+      assert.ok(upperBoundTokens(request) >= countOpenAITokens(request, "cl100k_base"));
+    }
   });
 
   it("uses cl100k for gpt-4 and o200k for gpt-4o", () => {

@@ -30,7 +30,7 @@ export interface PreparedRequest {
 /** What one attempt is given: the retry loop's context, the caller's signal and the call's limits. */
 export interface SendContext extends AttemptContext {
   signal: AbortSignal | undefined;
-  /** Idle limit of a stream, in ms: the attempt timeout, cut to what the deadline leaves. */
+  /** Idle limit of a stream, in ms (the attempt timeout; `deadlineAt` still applies). */
   idleTimeoutMs: number;
   /** Absolute time (ms since epoch) by which the whole call must end, if any. */
   deadlineAt: number | undefined;
@@ -218,14 +218,13 @@ export abstract class BaseLLM {
   }
 
   /** Runs attempts with retries; each attempt first waits its turn in the rate-limit budget. */
-  #retry(
+  async #retry(
     prepared: PreparedRequest,
     limits: CallLimits,
     run: (context: SendContext) => Promise<LLMResponse>,
     canRetry?: () => boolean,
   ): Promise<LLMResponse> {
     const { signal, attemptTimeoutMs, deadlineAt } = limits;
-    const idleTimeoutMs = attemptTimeoutMs;
     let budget = this.#budgets.get(prepared.model);
     if (!this.#budgets.has(prepared.model)) {
       budget = rateBudgetFor({
@@ -236,13 +235,8 @@ export abstract class BaseLLM {
       });
       this.#budgets.set(prepared.model, budget);
     }
-    let sent = 0;
-    return retryWithBackoff({
+    const { value: response, attempts } = await retryWithBackoff({
       run: async (context) => {
-        const onSent = () => {
-          sent += 1;
-          context.onSent();
-        };
         const reservation = await budget?.acquire({
           promptTokens: prepared.prompt_tokens,
           maxTokens: prepared.max_tokens,
@@ -252,14 +246,12 @@ export abstract class BaseLLM {
         try {
           const response = await run({
             ...context,
-            onSent,
             signal,
-            idleTimeoutMs,
+            idleTimeoutMs: attemptTimeoutMs,
             deadlineAt,
             onHeaders: reservation?.observe,
           });
           reservation?.settle(response.send_tokens);
-          response.attempts = sent;
           return response;
         } catch (error) {
           reservation?.settle();
@@ -273,6 +265,8 @@ export abstract class BaseLLM {
       signal,
       canRetry,
     });
+    response.attempts = attempts;
+    return response;
   }
 }
 

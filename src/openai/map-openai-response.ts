@@ -2,7 +2,7 @@ import { LLMError } from "../core/llm-error.js";
 import { LLMResponse, LLMResponseStatus } from "../core/llm-response.js";
 import type { ToolCall } from "../core/messages.js";
 import type { WireChatResponse, WireUsage } from "./openai-chat-api.js";
-import { parseJsonContent, toToolCall } from "./parse-tool-arguments.js";
+import { parseJsonContent, toolCallWarnings, toToolCall } from "./parse-tool-arguments.js";
 
 function count(value: unknown): number {
   return typeof value === "number" && Number.isFinite(value) && value >= 0 ? value : 0;
@@ -72,10 +72,7 @@ export function mapOpenAIResponse(options: {
       }),
     );
   }
-  const warnings: string[] = [];
-  for (const call of tool_calls) {
-    if (call.invalid) warnings.push(`tool call ${call.id} (${call.tool.name}): ${call.parse_error}`);
-  }
+  const warnings = toolCallWarnings(tool_calls);
   const json = parseJsonResult(content, options.response_format_type);
   if (json.warning) warnings.push(json.warning);
   return new LLMResponse({

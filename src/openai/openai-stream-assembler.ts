@@ -5,7 +5,7 @@ import type { StreamPart } from "../core/stream-part.js";
 import { classifyHttpError } from "../transport/classify-http-error.js";
 import { mapUsage, parseJsonResult } from "./map-openai-response.js";
 import type { WireUsage } from "./openai-chat-api.js";
-import { toToolCall } from "./parse-tool-arguments.js";
+import { toolCallWarnings, toToolCall } from "./parse-tool-arguments.js";
 
 interface WireDelta {
   content?: string | null;
@@ -147,9 +147,7 @@ export class OpenAIStreamAssembler {
   }
 
   #build(status: LLMResponseStatus, error: LLMError | undefined): LLMResponse {
-    const warnings = this.#emittedCalls
-      .filter((call) => call.invalid)
-      .map((call) => `tool call ${call.id} (${call.tool.name}): ${call.parse_error}`);
+    const warnings = toolCallWarnings(this.#emittedCalls);
     return new LLMResponse({
       status,
       error,

@@ -37,3 +37,10 @@ export function parseJsonContent(content: string): { value: unknown } | { error:
     return { error: (error as Error).message };
   }
 }
+
+/** One warning per invalid tool call, naming it and why (both response paths report them alike). */
+export function toolCallWarnings(calls: readonly ToolCall[]): string[] {
+  return calls
+    .filter((call) => call.invalid)
+    .map((call) => `tool call ${call.id} (${call.tool.name}): ${call.parse_error}`);
+}

@@ -21,11 +21,16 @@ function dispatcherFor(request: PostRequest): Dispatcher | Promise<Dispatcher> {
   return undici instanceof Promise ? undici.then(getSharedAgent) : getSharedAgent(undici);
 }
 
-/** Sends one POST and returns the parsed JSON body of a 2xx answer; everything else throws an LLMError. */
-export async function postJson(request: PostRequest): Promise<JsonResponse> {
-  const exchange = new HttpExchange(request, false);
+async function exchangeFor(request: PostRequest, streaming: boolean): Promise<HttpExchange> {
+  const exchange = new HttpExchange(request, streaming);
   const dispatcher = dispatcherFor(request);
   await exchange.send(dispatcher instanceof Promise ? await dispatcher : dispatcher);
+  return exchange;
+}
+
+/** Sends one POST and returns the parsed JSON body of a 2xx answer; everything else throws an LLMError. */
+export async function postJson(request: PostRequest): Promise<JsonResponse> {
+  const exchange = await exchangeFor(request, false);
   const text = exchange.text();
   const request_id = firstHeader(exchange.headers, "x-request-id");
   try {
@@ -43,9 +48,6 @@ export async function postJson(request: PostRequest): Promise<JsonResponse> {
 }
 
 /** Sends one POST and returns once a 2xx status and headers arrived; read the body from `exchange.batches()`. */
-export async function openRequest(request: PostRequest): Promise<HttpExchange> {
-  const exchange = new HttpExchange(request, true);
-  const dispatcher = dispatcherFor(request);
-  await exchange.send(dispatcher instanceof Promise ? await dispatcher : dispatcher);
-  return exchange;
+export function openRequest(request: PostRequest): Promise<HttpExchange> {
+  return exchangeFor(request, true);
 }

@@ -46,10 +46,10 @@ function abortedError(): LLMError {
 /**
  * Runs `run` until it succeeds, fails in a way that cannot succeed later, or retries run out.
  * Honours the server's wait (`retry_after_ms`) up to `max_retry_after_ms`; a longer wait, or one
- * past the deadline, fails at once with the last error. The error's `attempts` says how many
- * requests were sent.
+ * past the deadline, fails at once with the last error. `attempts` (on the result, or on the error)
+ * says how many requests were sent.
  */
-export async function retryWithBackoff<T>(options: RetryOptions<T>): Promise<T> {
+export async function retryWithBackoff<T>(options: RetryOptions<T>): Promise<{ value: T; attempts: number }> {
   const random = options.random ?? Math.random;
   let sent = 0;
   const onSent = () => {
@@ -69,7 +69,8 @@ export async function retryWithBackoff<T>(options: RetryOptions<T>): Promise<T> 
           timeoutLabel = "total_timeout";
         }
       }
-      return await options.run({ attempt, timeoutMs, timeoutLabel, onSent });
+      const value = await options.run({ attempt, timeoutMs, timeoutLabel, onSent });
+      return { value, attempts: sent };
     } catch (caught) {
       if (!(caught instanceof LLMError)) throw caught;
       caught.attempts = sent;
