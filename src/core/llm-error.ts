@@ -94,3 +94,8 @@ export class LLMError extends Error {
     };
   }
 }
+
+/** The error of a call whose caller's signal fired, at whatever stage. */
+export function abortedByCaller(): LLMError {
+  return new LLMError({ kind: "aborted", message: "request aborted by the caller" });
+}

@@ -1,12 +1,9 @@
+import { isRecord } from "../core/is-record.js";
 import type { ChatMessage, DirectorToolCallInput, OpenAIToolCallInput } from "../core/messages.js";
 import { InvalidArgumentError } from "../core/usage-errors.js";
 import type { WireMessage, WireToolCall } from "./openai-chat-api.js";
 
 type Content = string | unknown[];
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 /** Text or content parts; `[]`, `null` and a missing content become `""`. */
 function toContent(content: unknown, path: string): Content {

@@ -1,3 +1,4 @@
+import { isRecord } from "../core/is-record.js";
 import { LLMError } from "../core/llm-error.js";
 import { LLMResponse, LLMResponseStatus } from "../core/llm-response.js";
 import type { ToolCall } from "../core/messages.js";
@@ -34,10 +35,6 @@ interface PendingCall {
   id: string;
   name: string;
   arguments: string;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** An `{"error": ...}` event inside a stream, classified as the HTTP status it implies would be. */

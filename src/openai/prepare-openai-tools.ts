@@ -1,12 +1,9 @@
+import { isRecord } from "../core/is-record.js";
 import type { OpenAIToolDefinition, ToolChoice, ToolDefinition } from "../core/messages.js";
 import { InvalidArgumentError } from "../core/usage-errors.js";
 import type { WireTool } from "./openai-chat-api.js";
 
 const NAME_PATTERN = /^[a-zA-Z0-9_-]{1,64}$/;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 /**
  * Why a JSON Schema cannot be used with `strict: true` (structured outputs), or `undefined` when

@@ -1,5 +1,5 @@
 import type { Dispatcher } from "undici";
-import { LLMError } from "../core/llm-error.js";
+import { abortedByCaller, LLMError } from "../core/llm-error.js";
 import { redactSecrets } from "../core/redact.js";
 import { AttemptTimer } from "./attempt-timer.js";
 import { classifyHttpError } from "./classify-http-error.js";
@@ -218,7 +218,7 @@ export class HttpExchange implements Dispatcher.DispatchHandler {
         retryable: true,
       });
     }
-    return new LLMError({ kind: "aborted", message: "request aborted by the caller" });
+    return abortedByCaller();
   }
 
   #tooLarge(): void {

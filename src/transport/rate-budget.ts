@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { FixedRateLimit } from "../core/base-llm-config.js";
-import { LLMError } from "../core/llm-error.js";
+import { abortedByCaller, LLMError } from "../core/llm-error.js";
 import { type ReportedLimit, readRateLimitHeaders } from "./rate-limit-headers.js";
 
 type Headers = Readonly<Record<string, string | string[] | undefined>>;
@@ -68,8 +68,7 @@ export class RateBudget {
     const prompt = () => (memo ??= options.promptTokens());
     return new Promise<Reservation>((resolve, reject) => {
       const { signal, deadlineAt } = options;
-      if (signal?.aborted)
-        return reject(new LLMError({ kind: "aborted", message: "request aborted by the caller" }));
+      if (signal?.aborted) return reject(abortedByCaller());
       let deadlineTimer: NodeJS.Timeout | undefined;
       const waiter: Waiter = {
         prompt,
@@ -88,8 +87,7 @@ export class RateBudget {
         reject(error);
         this.#pump();
       };
-      const onAbort = () =>
-        leave(new LLMError({ kind: "aborted", message: "request aborted by the caller" }));
+      const onAbort = () => leave(abortedByCaller());
       signal?.addEventListener("abort", onAbort, { once: true });
       if (deadlineAt !== undefined) {
         deadlineTimer = setTimeout(

@@ -1,5 +1,5 @@
 import type { RetryBackoff } from "../core/base-llm-config.js";
-import { LLMError } from "../core/llm-error.js";
+import { abortedByCaller, LLMError } from "../core/llm-error.js";
 import { abortableDelay } from "./abortable-delay.js";
 
 /** What each attempt is told by the retry loop. */
@@ -39,10 +39,6 @@ export function backoffDelayMs(
   return Math.round(base * (1 - random() * 0.25));
 }
 
-function abortedError(): LLMError {
-  return new LLMError({ kind: "aborted", message: "request aborted by the caller" });
-}
-
 /**
  * Runs `run` until it succeeds, fails in a way that cannot succeed later, or retries run out.
  * Honours the server's wait (`retry_after_ms`) up to `max_retry_after_ms`; a longer wait, or one
@@ -57,7 +53,7 @@ export async function retryWithBackoff<T>(options: RetryOptions<T>): Promise<{ v
   };
   for (let attempt = 0; ; attempt += 1) {
     try {
-      if (options.signal?.aborted) throw abortedError();
+      if (options.signal?.aborted) throw abortedByCaller();
       let timeoutMs = options.attemptTimeoutMs;
       let timeoutLabel = `timeout of ${options.attemptTimeoutMs / 1000}s`;
       if (options.deadlineAt !== undefined) {
@@ -81,7 +77,7 @@ export async function retryWithBackoff<T>(options: RetryOptions<T>): Promise<{ v
       const delayMs = requested ?? backoffDelayMs(attempt, options.backoff, random);
       if (options.deadlineAt !== undefined && Date.now() + delayMs >= options.deadlineAt) throw caught;
       try {
-        await abortableDelay({ delayMs, signal: options.signal, onAbort: abortedError });
+        await abortableDelay({ delayMs, signal: options.signal, onAbort: abortedByCaller });
       } catch (abort) {
         (abort as LLMError).attempts = sent;
         throw abort;
