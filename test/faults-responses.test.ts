@@ -57,10 +57,12 @@ const scenarios: Scenario[] = [
     maxElapsedMs: 1000,
   },
   {
+    // A 429 that says when to come back is a wait, not a retry: 10 such waits (MAX_RATE_LIMIT_WAITS),
+    // then they count against max_retries (2): 1 + 10 + 2 requests.
     name: "429 rate limit on every attempt",
     script: [rateLimited({ "retry-after-ms": "10" })],
     kind: "rate_limit",
-    attempts: 3,
+    attempts: 13,
     retry_after_ms: 10,
   },
   {

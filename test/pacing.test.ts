@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import { LLMResponseStatus, OpenAI } from "../src/index.js";
 import { countOpenAITokens } from "../src/openai/count-openai-tokens.js";
 import { parseResetMs, readRateLimitHeaders } from "../src/transport/rate-limit-headers.js";
-import { RateBudget } from "../src/transport/rate-budget.js";
+import { LocalRateBudget } from "../src/transport/local-rate-budget.js";
 import { TEST_KEY, timed } from "./helpers/client.js";
 import { delayed, ok } from "./helpers/handlers.js";
 import { rateLimitedServer } from "./helpers/rate-limited.js";
@@ -53,9 +53,9 @@ describe("x-ratelimit-* headers", () => {
   });
 });
 
-describe("RateBudget", () => {
+describe("LocalRateBudget", () => {
   it("a fixed budget grants what it holds, then queues first in first out; a queued wait is abortable", async () => {
-    const budget = new RateBudget({ requests_per_minute: 3 });
+    const budget = new LocalRateBudget({ requests_per_minute: 3 });
     const grant = () => budget.acquire({ promptTokens: () => 10, maxTokens: 10 });
     for (let index = 0; index < 3; index += 1) (await grant()).settle(10);
     const controller = new AbortController();
@@ -65,7 +65,7 @@ describe("RateBudget", () => {
   });
 
   it("a queued wait ends at the deadline as a timeout", async () => {
-    const budget = new RateBudget({ requests_per_minute: 1 });
+    const budget = new LocalRateBudget({ requests_per_minute: 1 });
     (await budget.acquire({ promptTokens: () => 1, maxTokens: 1 })).settle(1);
     const { elapsedMs } = await timed(() =>
       assert.rejects(

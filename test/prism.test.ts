@@ -159,17 +159,20 @@ describe("every request shape passes Prism's validation of the official OpenAI s
     assert.equal(response.error?.attempts, 1);
   });
 
-  it("Prism's static 429 (Retry-After: 1) is retried, then reported as rate_limit", async () => {
+  it("Prism's static 429 (Retry-After: 1) is waited out, retried, then reported as rate_limit", async () => {
+    // The first 1 s wait is free (429 waits add up to at most max_retry_after_ms), the second
+    // would pass 1.5 s and so spends the one retry; the third 429 is reported.
     const limited = new OpenAI({
       api_key: "sk-prism-0000000000",
       api_base: PRISM_URL,
       max_retries: 1,
+      retry: { max_retry_after_ms: 1500 },
       rate_limit: false,
       headers: { prefer: "code=429" },
     });
     const response = await limited.chat_completions(user);
     assert.equal(response.error?.kind, "rate_limit");
     assert.equal(response.error?.retry_after_ms, 1000);
-    assert.equal(response.error?.attempts, 2);
+    assert.equal(response.error?.attempts, 3);
   });
 });

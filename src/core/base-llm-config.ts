@@ -1,3 +1,4 @@
+import { createRequire } from "node:module";
 import { ConfigError } from "./usage-errors.js";
 
 /** Fixed request and token budgets, for servers that send no `x-ratelimit-*` headers. */
@@ -50,7 +51,15 @@ export interface BaseLLMConfigOptions {
   rate_limit?: "auto" | false | FixedRateLimit;
   /** Retry backoff tuning. */
   retry?: RetryBackoff;
+  /**
+   * A Redis (or Valkey) URL, `redis://` or `rediss://`: every rate budget then lives there and every
+   * process on that Redis paces as one client. Needs the optional peer `ioredis`. @default none
+   */
+  redis_url?: string;
 }
+
+/** The environment variable of `redis_url`, read by every provider's config. */
+export const REDIS_URL_ENV = "DIRECTOR_LLM_REDIS_URL";
 
 /** Which environment variables feed which options, first match wins. */
 export type ConfigEnvNames = Partial<Record<keyof BaseLLMConfigOptions, readonly string[]>>;
@@ -87,13 +96,16 @@ export class BaseLLMConfig {
   readonly rate_limit: "auto" | false | Readonly<FixedRateLimit>;
   readonly retry: Readonly<Required<RetryBackoff>>;
   readonly #api_key: string;
+  readonly #redis_url: string | undefined;
 
   constructor(options: BaseLLMConfigOptions = {}, context: ConfigContext = {}) {
     const env = context.env ?? process.env;
     const names = context.env_names ?? {};
-    const envName = (option: keyof BaseLLMConfigOptions): string | undefined => names[option]?.[0];
+    const envNames = (option: keyof BaseLLMConfigOptions): readonly string[] =>
+      option === "redis_url" ? [REDIS_URL_ENV] : (names[option] ?? []);
+    const envName = (option: keyof BaseLLMConfigOptions): string | undefined => envNames(option)[0];
     const fromEnv = (option: keyof BaseLLMConfigOptions): string | undefined => {
-      for (const name of names[option] ?? []) {
+      for (const name of envNames(option)) {
         const value = env[name];
         if (value !== undefined && value !== "") return value;
       }
@@ -183,12 +195,20 @@ export class BaseLLMConfig {
       fail("rate_limit", problem),
     );
     this.retry = validateRetry(options.retry ?? {}, (problem) => fail("retry", problem));
+    this.#redis_url = validateRedisUrl(stringOption("redis_url", undefined), (problem) =>
+      fail("redis_url", problem),
+    );
     Object.freeze(this);
   }
 
   /** The API key. Readable by code; hidden from `JSON.stringify`, `util.inspect` and messages. */
   get api_key(): string {
     return this.#api_key;
+  }
+
+  /** The Redis URL of the shared rate budget, if any. Hidden from `JSON.stringify` and `util.inspect` (it may hold a password). */
+  get redis_url(): string | undefined {
+    return this.#redis_url;
   }
 
   /** Attempt time limit in milliseconds (`timeout` is in seconds). */
@@ -201,6 +221,7 @@ export class BaseLLMConfig {
     return {
       llm_type: this.llm_type,
       api_key: "[redacted]",
+      ...(this.#redis_url === undefined ? {} : { redis_url: redactRedisUrl(this.#redis_url) }),
       ...(this as unknown as Record<string, unknown>),
       headers,
     };
@@ -248,6 +269,35 @@ function validateRateLimit(
       fail(`${key} must be a positive number`);
   }
   return Object.freeze({ ...value });
+}
+
+function validateRedisUrl(value: string | undefined, fail: (problem: string) => never): string | undefined {
+  if (value === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return fail("must be a redis:// or rediss:// URL");
+  }
+  if (url.protocol !== "redis:" && url.protocol !== "rediss:") fail("must be a redis:// or rediss:// URL");
+  try {
+    createRequire(import.meta.url).resolve("ioredis");
+  } catch {
+    fail("needs the optional peer dependency ioredis (npm install ioredis)");
+  }
+  return value;
+}
+
+/** A Redis URL without its credentials, for messages and `util.inspect`. */
+export function redactRedisUrl(value: string): string {
+  try {
+    const url = new URL(value);
+    if (url.username !== "") url.username = "[redacted]";
+    if (url.password !== "") url.password = "[redacted]";
+    return url.toString();
+  } catch {
+    return "[redacted]";
+  }
 }
 
 function validateRetry(

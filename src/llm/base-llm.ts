@@ -5,7 +5,8 @@ import { LLMResponse, LLMResponseStatus } from "../core/llm-response.js";
 import type { ChatMessage } from "../core/messages.js";
 import type { StreamPart } from "../core/stream-part.js";
 import { InvalidArgumentError } from "../core/usage-errors.js";
-import { type RateBudget, rateBudgetFor } from "../transport/rate-budget.js";
+import type { RateBudget } from "../transport/rate-budget.js";
+import { rateBudgetFor } from "../transport/rate-budget-for.js";
 import { type AttemptContext, retryWithBackoff } from "../transport/retry-with-backoff.js";
 import { type CallLimits, resolveCallLimits } from "./call-limits.js";
 import { ChatStream } from "./chat-stream.js";
@@ -209,6 +210,15 @@ export abstract class BaseLLM {
     return response;
   }
 
+  /**
+   * Closes the connections this client's rate budgets hold (the Redis one, when `redis_url` is
+   * set). Never required: an open Redis connection does not keep the process alive. A later call
+   * reconnects.
+   */
+  async close(): Promise<void> {
+    await Promise.all([...this.#budgets.values()].map((budget) => budget?.close()));
+  }
+
   toJSON(): Record<string, unknown> {
     return { llm_type: this.config.llm_type, config: this.config.toJSON() };
   }
@@ -232,6 +242,8 @@ export abstract class BaseLLM {
         apiKey: this.config.api_key,
         model: prepared.model,
         mode: this.config.rate_limit,
+        redisUrl: this.config.redis_url,
+        probeLeaseMs: attemptTimeoutMs + 1000,
       });
       this.#budgets.set(prepared.model, budget);
     }
@@ -254,6 +266,13 @@ export abstract class BaseLLM {
           reservation?.settle(response.send_tokens);
           return response;
         } catch (error) {
+          if (
+            error instanceof LLMError &&
+            error.kind === "rate_limit" &&
+            error.retry_after_ms !== undefined
+          ) {
+            reservation?.limited(error.retry_after_ms);
+          }
           reservation?.settle();
           throw error;
         }

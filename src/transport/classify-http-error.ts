@@ -1,6 +1,6 @@
 import { LLMError, type LLMErrorKind } from "../core/llm-error.js";
 import { redactSecrets } from "../core/redact.js";
-import { parseRetryAfterMs } from "./retry-after.js";
+import { parseRetryAfterMs, rateLimitResetMs } from "./retry-after.js";
 
 type Headers = Readonly<Record<string, string | string[] | undefined>>;
 
@@ -114,7 +114,8 @@ export function classifyHttpError(options: {
     status_code: status,
     request_id: header(headers, "x-request-id"),
     retryable: isRetryable(status, kind, header(headers, "x-should-retry")),
-    retry_after_ms: parseRetryAfterMs(headers),
+    retry_after_ms:
+      parseRetryAfterMs(headers) ?? (kind === "rate_limit" ? rateLimitResetMs(headers) : undefined),
     code: body.code,
     type: body.type,
     param: body.param,

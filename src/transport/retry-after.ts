@@ -1,3 +1,5 @@
+import { readRateLimitHeaders } from "./rate-limit-headers.js";
+
 type HeaderValue = string | string[] | undefined;
 
 function first(value: HeaderValue): string | undefined {
@@ -23,4 +25,19 @@ export function parseRetryAfterMs(
   const date = Date.parse(retryAfter);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - now);
+}
+
+/**
+ * For a 429 that names no wait: when the limit it exhausted (`x-ratelimit-remaining-*` at 0) is
+ * full again, from `x-ratelimit-reset-*`, in ms; `undefined` when no limit is at 0.
+ */
+export function rateLimitResetMs(headers: Readonly<Record<string, HeaderValue>>): number | undefined {
+  const reported = readRateLimitHeaders(headers);
+  let wait: number | undefined;
+  for (const limit of [reported.requests, reported.tokens]) {
+    if (limit !== undefined && limit.remaining < 1 && limit.resetMs !== undefined) {
+      wait = Math.max(wait ?? 0, Math.ceil(limit.resetMs));
+    }
+  }
+  return wait;
 }

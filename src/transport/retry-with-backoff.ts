@@ -39,11 +39,16 @@ export function backoffDelayMs(
   return Math.round(base * (1 - random() * 0.25));
 }
 
+/** Most 429 waits one call takes without spending `max_retries` (their total time is bounded too). */
+export const MAX_RATE_LIMIT_WAITS = 10;
+
 /**
  * Runs `run` until it succeeds, fails in a way that cannot succeed later, or retries run out.
  * Honours the server's wait (`retry_after_ms`) up to `max_retry_after_ms`; a longer wait, or one
- * past the deadline, fails at once with the last error. `attempts` (on the result, or on the error)
- * says how many requests were sent.
+ * past the deadline, fails at once with the last error. A `rate_limit` error that says when to come
+ * back is a wait, not a failure: it does not spend `max_retries` while this call's 429 waits add up
+ * to at most `max_retry_after_ms` (and {@link MAX_RATE_LIMIT_WAITS}); past that it counts as a retry.
+ * `attempts` (on the result, or on the error) says how many requests were sent.
  */
 export async function retryWithBackoff<T>(options: RetryOptions<T>): Promise<{ value: T; attempts: number }> {
   const random = options.random ?? Math.random;
@@ -51,6 +56,9 @@ export async function retryWithBackoff<T>(options: RetryOptions<T>): Promise<{ v
   const onSent = () => {
     sent += 1;
   };
+  let retries = 0;
+  let rateLimitWaits = 0;
+  let rateLimitWaitedMs = 0;
   for (let attempt = 0; ; attempt += 1) {
     try {
       if (options.signal?.aborted) throw abortedByCaller();
@@ -70,11 +78,24 @@ export async function retryWithBackoff<T>(options: RetryOptions<T>): Promise<{ v
     } catch (caught) {
       if (!(caught instanceof LLMError)) throw caught;
       caught.attempts = sent;
-      if (!caught.retryable || attempt >= options.maxRetries) throw caught;
-      if (options.canRetry && !options.canRetry()) throw caught;
+      if (!caught.retryable) throw caught;
       const requested = caught.retry_after_ms;
-      if (requested !== undefined && requested > options.backoff.max_retry_after_ms) throw caught;
-      const delayMs = requested ?? backoffDelayMs(attempt, options.backoff, random);
+      const maxWaitMs = options.backoff.max_retry_after_ms;
+      const freeWait =
+        caught.kind === "rate_limit" &&
+        requested !== undefined &&
+        rateLimitWaits < MAX_RATE_LIMIT_WAITS &&
+        rateLimitWaitedMs + requested <= maxWaitMs;
+      if (freeWait) {
+        rateLimitWaits += 1;
+        rateLimitWaitedMs += requested;
+      } else {
+        if (retries >= options.maxRetries) throw caught;
+        retries += 1;
+      }
+      if (options.canRetry && !options.canRetry()) throw caught;
+      if (requested !== undefined && requested > maxWaitMs) throw caught;
+      const delayMs = requested ?? backoffDelayMs(retries - 1, options.backoff, random);
       if (options.deadlineAt !== undefined && Date.now() + delayMs >= options.deadlineAt) throw caught;
       try {
         await abortableDelay({ delayMs, signal: options.signal, onAbort: abortedByCaller });

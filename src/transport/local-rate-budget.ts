@@ -1,0 +1,278 @@
+import type { FixedRateLimit } from "../core/base-llm-config.js";
+import { abortedByCaller, LLMError } from "../core/llm-error.js";
+import type { AcquireOptions, BudgetHeaders, RateBudget, Reservation } from "./rate-budget.js";
+import { type ReportedLimit, readRateLimitHeaders } from "./rate-limit-headers.js";
+
+interface Bucket {
+  capacity: number;
+  available: number;
+  ratePerMs: number;
+  /** The tightest lower bound of the refill rate seen so far (0 until one is known). */
+  rateLowerBound: number;
+}
+
+interface Waiter {
+  /** Tokens this request will be charged (prompt plus max output), computed on first need. */
+  cost: () => number;
+  prompt: () => number;
+  resolve: (reservation: Reservation) => void;
+  reject: (error: LLMError) => void;
+  cleanup: () => void;
+}
+
+const PER_MINUTE_MS = 60_000;
+/** The smallest share of the learned rate this process will use after repeated 429s. */
+const MIN_SHARE = 1 / 16;
+/** Share regained per successful response after a 429 (additive increase). */
+const SHARE_RECOVERY = 0.02;
+/** Longest single timer; Node clamps anything past 2^31-1 ms to 1 ms. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * A client-side request and token budget for one (api_base, key, model), in this process. Learned
+ * from `x-ratelimit-*` headers (the reset time gives the refill rate), or fixed. Requests wait
+ * their turn first in first out; until the first response's headers arrive, one request goes
+ * alone. A 429 that says when to come back pauses every waiter until then and halves the share of
+ * the learned rate this process uses (other processes on the same key are drawing from it too); each
+ * success wins a little of it back.
+ */
+export class LocalRateBudget implements RateBudget {
+  #requests: Bucket | undefined;
+  #tokens: Bucket | undefined;
+  #state: "unknown" | "probing" | "learned" | "unlimited";
+  readonly #queue: Waiter[] = [];
+  #timer: NodeJS.Timeout | undefined;
+  #refilledAt = Date.now();
+  #pausedUntil = 0;
+  /** Fraction of the learned refill rate used: 1 until a 429 says others share the key. */
+  #share = 1;
+  readonly #fixed: boolean;
+
+  constructor(fixed?: Readonly<FixedRateLimit>) {
+    this.#state = fixed ? "learned" : "unknown";
+    if (fixed?.requests_per_minute) this.#requests = full(fixed.requests_per_minute);
+    if (fixed?.tokens_per_minute) this.#tokens = full(fixed.tokens_per_minute);
+    this.#fixed = fixed !== undefined;
+  }
+
+  /** The fraction of the learned rate this process currently uses (1 = all of it). */
+  get share(): number {
+    return this.#share;
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  acquire(options: AcquireOptions): Promise<Reservation> {
+    if (this.#state === "unlimited" && this.#pausedUntil <= Date.now())
+      return Promise.resolve(this.#reservation(0, 0, false));
+    if (this.#state === "unknown" && this.#queue.length === 0) {
+      this.#state = "probing";
+      return Promise.resolve(this.#reservation(0, 0, true));
+    }
+    let memo: number | undefined;
+    const prompt = () => (memo ??= options.promptTokens());
+    return new Promise<Reservation>((resolve, reject) => {
+      const { signal, deadlineAt } = options;
+      if (signal?.aborted) return reject(abortedByCaller());
+      let deadlineTimer: NodeJS.Timeout | undefined;
+      const waiter: Waiter = {
+        prompt,
+        cost: () => prompt() + options.maxTokens,
+        resolve,
+        reject,
+        cleanup: () => {
+          signal?.removeEventListener("abort", onAbort);
+          if (deadlineTimer !== undefined) clearTimeout(deadlineTimer);
+        },
+      };
+      const leave = (error: LLMError) => {
+        const index = this.#queue.indexOf(waiter);
+        if (index >= 0) this.#queue.splice(index, 1);
+        waiter.cleanup();
+        reject(error);
+        this.#pump();
+      };
+      const onAbort = () => leave(abortedByCaller());
+      signal?.addEventListener("abort", onAbort, { once: true });
+      if (deadlineAt !== undefined) {
+        deadlineTimer = setTimeout(
+          () => leave(budgetTimeout()),
+          Math.min(MAX_TIMER_MS, Math.max(0, deadlineAt - Date.now())),
+        );
+      }
+      this.#queue.push(waiter);
+      this.#pump();
+    });
+  }
+
+  /** Learns from headers seen outside a reservation (the Redis budget keeps its fallback warm). */
+  observe(headers: BudgetHeaders): void {
+    if (this.#learn(headers)) this.#pump();
+  }
+
+  /** Pauses every waiter for `retryAfterMs` and halves this process's share of the rate. */
+  limited(retryAfterMs: number): void {
+    this.#pausedUntil = Math.max(this.#pausedUntil, Date.now() + retryAfterMs);
+    this.#share = Math.max(MIN_SHARE, this.#share / 2);
+    this.#pump();
+  }
+
+  #reservation(promptTokens: number, charged: number, probe: boolean): Reservation {
+    let responded = false;
+    let refused = false;
+    let settled = false;
+    return {
+      observe: (headers) => {
+        responded = true;
+        this.observe(headers);
+      },
+      limited: (retryAfterMs) => {
+        refused = true;
+        this.limited(retryAfterMs);
+      },
+      settle: (actualPromptTokens) => {
+        if (settled) return;
+        settled = true;
+        if (this.#tokens && charged > 0 && actualPromptTokens !== undefined && actualPromptTokens > 0) {
+          this.#tokens.available = Math.min(
+            this.#tokens.capacity,
+            this.#tokens.available + promptTokens - actualPromptTokens,
+          );
+        }
+        if (!refused && actualPromptTokens !== undefined && this.#share < 1) {
+          this.#refill();
+          this.#share = Math.min(1, this.#share + SHARE_RECOVERY);
+        }
+        if (probe && this.#state === "probing") this.#state = responded ? "unlimited" : "unknown";
+        this.#pump();
+      },
+    };
+  }
+
+  /** Updates the buckets from a response's headers; `true` when they carried limits. */
+  #learn(headers: BudgetHeaders): boolean {
+    if (this.#fixed) return false;
+    const reported = readRateLimitHeaders(headers);
+    if (!reported.requests && !reported.tokens) return false;
+    this.#refill();
+    if (reported.requests) this.#requests = update(this.#requests, reported.requests);
+    if (reported.tokens) this.#tokens = update(this.#tokens, reported.tokens);
+    this.#state = "learned";
+    return true;
+  }
+
+  #refill(): void {
+    const now = Date.now();
+    const elapsed = now - this.#refilledAt;
+    this.#refilledAt = now;
+    for (const bucket of [this.#requests, this.#tokens]) {
+      if (bucket) {
+        bucket.available = Math.min(
+          bucket.capacity,
+          bucket.available + elapsed * bucket.ratePerMs * this.#share,
+        );
+      }
+    }
+  }
+
+  #schedule(waitMs: number): void {
+    this.#timer = setTimeout(() => this.#pump(), Math.min(MAX_TIMER_MS, Math.max(1, Math.ceil(waitMs))));
+  }
+
+  #pump(): void {
+    if (this.#timer !== undefined) {
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+    }
+    if (this.#queue.length === 0) return;
+    const pausedMs = this.#pausedUntil - Date.now();
+    if (pausedMs > 0) {
+      this.#schedule(pausedMs);
+      return;
+    }
+    if (this.#state === "probing") return;
+    if (this.#state === "unknown") {
+      const next = this.#queue.shift();
+      if (next === undefined) return;
+      next.cleanup();
+      this.#state = "probing";
+      next.resolve(this.#reservation(0, 0, true));
+      return;
+    }
+    this.#refill();
+    while (this.#queue.length > 0) {
+      const head = this.#queue[0]!;
+      if (this.#state === "unlimited") {
+        this.#queue.shift();
+        head.cleanup();
+        head.resolve(this.#reservation(0, 0, false));
+        continue;
+      }
+      const tokens = this.#tokens ? Math.min(head.cost(), this.#tokens.capacity) : 0;
+      // Counting a prompt can take a while (the tokenizer loads on first use): refill only now,
+      // so that time is credited to a bucket still capped at its capacity, as the server's is.
+      this.#refill();
+      const rate = this.#share;
+      const waitMs = Math.max(waitFor(this.#requests, 1, rate), waitFor(this.#tokens, tokens, rate));
+      if (waitMs > 0) {
+        this.#schedule(waitMs);
+        return;
+      }
+      this.#queue.shift();
+      head.cleanup();
+      if (this.#requests) this.#requests.available -= 1;
+      if (this.#tokens) this.#tokens.available -= tokens;
+      head.resolve(this.#reservation(this.#tokens ? head.prompt() : 0, tokens, false));
+    }
+  }
+}
+
+/** The error of a wait for budget that ran into the call's `total_timeout`. */
+export function budgetTimeout(): LLMError {
+  return new LLMError({
+    kind: "timeout",
+    message: "total_timeout exceeded while waiting for rate-limit budget",
+  });
+}
+
+function full(perMinute: number): Bucket {
+  return {
+    capacity: perMinute,
+    available: perMinute,
+    ratePerMs: perMinute / PER_MINUTE_MS,
+    rateLowerBound: 0,
+  };
+}
+
+/**
+ * Folds a response's report into a bucket. The server's `remaining` wins where it is lower (it has
+ * seen requests we have not: other processes). The refill rate is what is missing over the time to
+ * full: `(limit - remaining) / reset`. Servers round `remaining` down and `reset` up, so that
+ * estimate can run a few percent fast when few units are missing, which is a 429 later; the rate
+ * used is the tightest *lower* bound seen, `(limit - remaining - 1) / reset`, which closes in on the
+ * true rate as reports arrive at different phases.
+ */
+function update(bucket: Bucket | undefined, reported: ReportedLimit): Bucket {
+  const next = bucket ?? {
+    capacity: reported.limit,
+    available: reported.remaining,
+    ratePerMs: reported.limit / PER_MINUTE_MS,
+    rateLowerBound: 0,
+  };
+  if (next.capacity !== reported.limit) next.rateLowerBound = 0;
+  next.capacity = reported.limit;
+  const missing = reported.limit - reported.remaining;
+  if (reported.resetMs !== undefined && reported.resetMs > 0 && missing > 0) {
+    next.rateLowerBound = Math.max(next.rateLowerBound, (missing - 1) / reported.resetMs);
+    next.ratePerMs = next.rateLowerBound > 0 ? next.rateLowerBound : missing / reported.resetMs;
+  }
+  next.available = Math.min(next.available, reported.remaining);
+  return next;
+}
+
+function waitFor(bucket: Bucket | undefined, needed: number, share: number): number {
+  if (bucket === undefined || bucket.available >= needed) return 0;
+  return (needed - bucket.available) / (bucket.ratePerMs * share);
+}

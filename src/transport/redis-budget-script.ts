@@ -1,0 +1,151 @@
+/**
+ * The shared budget's one Lua script, run atomically by Redis: every reservation, refund, header
+ * report and pause is one round trip, timed by the Redis server's clock (`TIME`), never a client's.
+ *
+ * KEYS[1]: the budget hash. KEYS[2]: a sorted set of reservations granted for a later time (score:
+ * when they may send), so a header's `remaining` is compared with what the server has seen.
+ * ARGV[1]: operation, ARGV[2]: TTL in ms (every key expires when nobody uses the budget).
+ *
+ * Hash fields: `st` state (`u` unknown, `p` probing, `l` learned, `n` no limits reported), `pu` end
+ * of the probe's lease, `pz` paused until, `fx` fixed budget, `t` last refill; per bucket (`r`
+ * requests, `k` tokens): `c` capacity, `a` available (negative while reservations wait), `p` refill
+ * per ms, `l` the tightest lower bound of the refill rate seen.
+ *
+ * Reservations never queue in Redis: each one is debited at once and told how long to wait before
+ * sending (until the bucket, debts included, would have covered it). That serves the fleet in
+ * the order Redis received the reservations, and no process can starve another.
+ */
+export const BUDGET_SCRIPT = `
+if redis.replicate_commands then pcall(redis.replicate_commands) end
+local h, z = KEYS[1], KEYS[2]
+local op, ttl = ARGV[1], tonumber(ARGV[2])
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+local s = {}
+local raw = redis.call('HGETALL', h)
+for i = 1, #raw, 2 do s[raw[i]] = raw[i + 1] end
+local function num(k, d) local v = s[k]; if v == nil then return d end; return tonumber(v) end
+local function save()
+  local flat = {}
+  for k, v in pairs(s) do flat[#flat + 1] = k; flat[#flat + 1] = tostring(v) end
+  redis.call('HSET', h, unpack(flat))
+  redis.call('PEXPIRE', h, ttl)
+  redis.call('PEXPIRE', z, ttl)
+end
+local function refill()
+  local elapsed = now - num('t', now)
+  if elapsed > 0 then
+    for _, b in ipairs({'r', 'k'}) do
+      local cap = num(b .. 'c', nil)
+      if cap then
+        local a = num(b .. 'a', cap) + elapsed * num(b .. 'p', 0)
+        if a > cap then a = cap end
+        s[b .. 'a'] = a
+      end
+    end
+  end
+  s.t = now
+end
+local function fixed(b, perMinute)
+  if perMinute == '' then return end
+  local c = tonumber(perMinute)
+  s[b .. 'c'] = c; s[b .. 'a'] = c; s[b .. 'p'] = c / 60000; s[b .. 'l'] = 0
+end
+local function learn(b, limit, remaining, reset, pending)
+  if limit == '' then return end
+  limit = tonumber(limit); remaining = tonumber(remaining)
+  if s[b .. 'c'] == nil then
+    s[b .. 'c'] = limit; s[b .. 'a'] = remaining - pending; s[b .. 'p'] = limit / 60000; s[b .. 'l'] = 0
+  end
+  if num(b .. 'c', 0) ~= limit then s[b .. 'l'] = 0 end
+  s[b .. 'c'] = limit
+  local missing = limit - remaining
+  if reset ~= '' and tonumber(reset) > 0 and missing > 0 then
+    reset = tonumber(reset)
+    local lower = math.max(num(b .. 'l', 0), (missing - 1) / reset)
+    s[b .. 'l'] = lower
+    if lower > 0 then s[b .. 'p'] = lower else s[b .. 'p'] = missing / reset end
+  end
+  if remaining - pending < num(b .. 'a', 0) then s[b .. 'a'] = remaining - pending end
+end
+
+if op == 'reserve' then
+  -- ARGV: 3 id, 4 tokens, 5 probe lease ms, 6 fixed rpm, 7 fixed tpm, 8 poll ms
+  if s.st == nil then
+    s.t = now
+    if ARGV[6] ~= '' or ARGV[7] ~= '' then
+      s.st = 'l'; s.fx = 1; fixed('r', ARGV[6]); fixed('k', ARGV[7])
+    else
+      s.st = 'u'
+    end
+  end
+  if s.st == 'p' and num('pu', 0) <= now then s.st = 'u' end
+  if s.st == 'u' then
+    s.st = 'p'; s.pu = now + tonumber(ARGV[5]); save()
+    return {'probe', 0, 0}
+  end
+  if s.st == 'p' then
+    return {'poll', math.max(1, math.min(tonumber(ARGV[8]), num('pu', now) - now)), 0}
+  end
+  local wait = num('pz', 0) - now
+  if s.st == 'n' then
+    save()
+    return {'go', math.max(0, math.ceil(wait)), 0}
+  end
+  refill()
+  local req, tok = 0, 0
+  if s.rc then
+    req = 1
+    local a = num('ra', 0)
+    if a < 1 then wait = math.max(wait, (1 - a) / num('rp', 1)) end
+    s.ra = a - 1
+  end
+  if s.kc then
+    tok = math.min(tonumber(ARGV[4]), num('kc', 0))
+    local a = num('ka', 0)
+    if a < tok then wait = math.max(wait, (tok - a) / num('kp', 1)) end
+    s.ka = a - tok
+  end
+  wait = math.max(0, math.ceil(wait))
+  if wait > 0 then redis.call('ZADD', z, now + wait, ARGV[3] .. ':' .. req .. ':' .. tok) end
+  save()
+  return {'go', wait, tok}
+end
+
+if s.st == nil then return {'gone', 0, 0} end
+
+if op == 'cancel' then
+  -- ARGV: 3 id, 4 requests, 5 tokens: a reservation that will not be sent gives its budget back
+  refill()
+  if s.rc then s.ra = math.min(num('rc', 0), num('ra', 0) + tonumber(ARGV[4])) end
+  if s.kc then s.ka = math.min(num('kc', 0), num('ka', 0) + tonumber(ARGV[5])) end
+  redis.call('ZREM', z, ARGV[3] .. ':' .. ARGV[4] .. ':' .. ARGV[5])
+elseif op == 'settle' then
+  -- ARGV: 3 token refund (reserved minus charged), 4 probe, 5 responded
+  refill()
+  local refund = tonumber(ARGV[3])
+  if s.kc and refund ~= 0 then s.ka = math.min(num('kc', 0), num('ka', 0) + refund) end
+  if ARGV[4] == '1' and s.st == 'p' then
+    if ARGV[5] == '1' then s.st = 'n' else s.st = 'u' end
+  end
+elseif op == 'observe' then
+  -- ARGV: 3..5 requests limit, remaining, reset ms; 6..8 the same for tokens ('' when absent)
+  if s.fx then return {'fixed', 0, 0} end
+  refill()
+  redis.call('ZREMRANGEBYSCORE', z, '-inf', now)
+  local pr, pk = 0, 0
+  for _, m in ipairs(redis.call('ZRANGE', z, 0, -1)) do
+    local _, _, r, k = string.find(m, ':(%d+):([%d%.]+)$')
+    pr = pr + tonumber(r); pk = pk + tonumber(k)
+  end
+  learn('r', ARGV[3], ARGV[4], ARGV[5], pr)
+  learn('k', ARGV[6], ARGV[7], ARGV[8], pk)
+  s.st = 'l'
+elseif op == 'pause' then
+  -- ARGV: 3 ms: a 429 said when to come back; every process waits until then
+  local untilMs = now + tonumber(ARGV[3])
+  if untilMs > num('pz', 0) then s.pz = untilMs end
+end
+save()
+return {'ok', 0, 0}
+`;

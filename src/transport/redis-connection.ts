@@ -1,0 +1,165 @@
+import { redactRedisUrl } from "../core/base-llm-config.js";
+import { redactSecrets } from "../core/redact.js";
+import { BUDGET_SCRIPT } from "./redis-budget-script.js";
+
+/** The one ioredis command we define: the budget script (EVALSHA, falling back to EVAL on NOSCRIPT). */
+interface BudgetClient {
+  directorLlmBudget(...args: (string | number)[]): Promise<[string, number, number]>;
+  on(event: string, listener: (...args: unknown[]) => void): unknown;
+  connect(): Promise<void>;
+  disconnect(): void;
+  stream?: { unref?: () => void } | undefined;
+}
+
+type RedisConstructor = new (
+  url: string,
+  options: Record<string, unknown>,
+) => BudgetClient & {
+  defineCommand(name: string, definition: { numberOfKeys: number; lua: string }): void;
+};
+
+/** How long any Redis round trip (or connect) may take before the budget falls back, in ms. */
+export const REDIS_TIMEOUT_MS = 250;
+/** How long after a failure Redis is tried again (in the background, on the next request), in ms. */
+export const REDIS_RETRY_INTERVAL_MS = 1000;
+
+let loaded: Promise<RedisConstructor> | undefined;
+
+function loadIoredis(): Promise<RedisConstructor> {
+  loaded ??= import("ioredis").then((module) => {
+    const exported = module as unknown as { default?: RedisConstructor; Redis?: RedisConstructor };
+    const Redis = exported.Redis ?? exported.default;
+    if (Redis === undefined) throw new Error("the ioredis module exports no Redis class");
+    return Redis;
+  });
+  return loaded;
+}
+
+/**
+ * One connection to the Redis that holds a fleet's budgets, with a circuit breaker in front of it.
+ * `run` never waits longer than {@link REDIS_TIMEOUT_MS}: it resolves with the script's reply, or
+ * with `undefined` when Redis is down, slow or not connected yet, and then the caller uses its
+ * in-process budget. After a failure Redis is left alone for {@link REDIS_RETRY_INTERVAL_MS}; the
+ * next call after that reconnects in the background and the fleet rejoins once it answers. One
+ * warning per outage. The socket is unref'd and nothing reconnects on a timer, so an open
+ * connection never keeps the process alive.
+ */
+export class RedisConnection {
+  readonly #url: string;
+  #client: BudgetClient | undefined;
+  #connecting: Promise<void> | undefined;
+  #downUntil = 0;
+  #inOutage = false;
+  /** Outages seen (each warned about once). */
+  outages = 0;
+
+  constructor(url: string) {
+    this.#url = url;
+  }
+
+  /** Whether the shared budget is in use right now (false while falling back). */
+  get healthy(): boolean {
+    return this.#client !== undefined && this.#connecting === undefined && !this.#inOutage;
+  }
+
+  /** Runs the budget script; `undefined` when Redis cannot answer within the timeout. */
+  async run(args: (string | number)[]): Promise<[string, number, number] | undefined> {
+    if (Date.now() < this.#downUntil) return undefined;
+    if (this.#client === undefined) this.#connect();
+    if (this.#connecting !== undefined) {
+      // The very first connection is worth a short wait; a reconnect is not (it runs in the background).
+      if (this.#inOutage || !(await this.#settledWithin(this.#connecting))) return undefined;
+    }
+    const client = this.#client;
+    if (client === undefined) return undefined;
+    try {
+      const reply = await client.directorLlmBudget(...args);
+      if (this.#inOutage) this.#inOutage = false;
+      return reply;
+    } catch (error) {
+      this.#fail(error);
+      return undefined;
+    }
+  }
+
+  /** Closes the connection; a later `run` opens a new one. */
+  async close(): Promise<void> {
+    const client = this.#client;
+    this.#client = undefined;
+    this.#connecting = undefined;
+    client?.disconnect();
+  }
+
+  async #settledWithin(promise: Promise<void>): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), REDIS_TIMEOUT_MS);
+    });
+    try {
+      return await Promise.race([promise.then(() => this.#client !== undefined), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  #connect(): void {
+    const attempt = (async () => {
+      const Redis = await loadIoredis();
+      const client = new Redis(this.#url, {
+        lazyConnect: true,
+        enableOfflineQueue: false,
+        enableReadyCheck: false,
+        commandTimeout: REDIS_TIMEOUT_MS,
+        connectTimeout: REDIS_TIMEOUT_MS,
+        maxRetriesPerRequest: 0,
+        retryStrategy: () => null,
+        disableClientInfo: true,
+      });
+      client.defineCommand("directorLlmBudget", { numberOfKeys: 2, lua: BUDGET_SCRIPT });
+      client.on("error", () => {});
+      client.on("connect", () => client.stream?.unref?.());
+      client.on("close", () => {
+        if (this.#client === client) this.#fail(new Error("connection closed"));
+      });
+      await client.connect();
+      client.stream?.unref?.();
+      this.#client = client;
+    })();
+    this.#connecting = attempt.then(
+      () => {
+        this.#connecting = undefined;
+      },
+      (error: unknown) => {
+        this.#connecting = undefined;
+        this.#fail(error);
+      },
+    );
+  }
+
+  #fail(error: unknown): void {
+    this.#downUntil = Date.now() + REDIS_RETRY_INTERVAL_MS;
+    const client = this.#client;
+    this.#client = undefined;
+    client?.disconnect();
+    if (this.#inOutage) return;
+    this.#inOutage = true;
+    this.outages += 1;
+    const reason = error instanceof Error ? error.message : String(error);
+    process.emitWarning(
+      `Redis at ${redactRedisUrl(this.#url)} is unavailable (${redactSecrets(reason, [this.#url])}); rate budgets fall back to this process until it answers again`,
+      { code: "DIRECTOR_LLM_REDIS_UNAVAILABLE" },
+    );
+  }
+}
+
+const connections = new Map<string, RedisConnection>();
+
+/** The process's connection to `url`, shared by every budget on it. */
+export function redisConnectionFor(url: string): RedisConnection {
+  let connection = connections.get(url);
+  if (connection === undefined) {
+    connection = new RedisConnection(url);
+    connections.set(url, connection);
+  }
+  return connection;
+}

@@ -1,0 +1,339 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { LLMResponseStatus, OpenAI } from "../src/index.js";
+import { countOpenAITokens } from "../src/openai/count-openai-tokens.js";
+import { RedisConnection } from "../src/transport/redis-connection.js";
+import { RedisRateBudget } from "../src/transport/redis-rate-budget.js";
+import { TEST_KEY, timed } from "./helpers/client.js";
+import { fleetTotals, runFleet } from "./helpers/fleet.js";
+import { rateLimitedServer } from "./helpers/rate-limited.js";
+import { freePort, RedisServer, redisCommand } from "./helpers/redis-server.js";
+import { type TestServer, useTestServer } from "./helpers/test-server.js";
+
+const exactPrompt = (body: Record<string, unknown>) => countOpenAITokens(body as never, "o200k_base");
+/** About the fleet worker's prompt (~250 tokens) plus its max_tokens (100). */
+const COST = 350;
+let keySerial = 0;
+const freshKey = () => `${TEST_KEY}-fleet-${process.pid}-${++keySerial}`;
+const LIMITED_HEADERS = {
+  "x-ratelimit-limit-requests": "2",
+  "x-ratelimit-remaining-requests": "0",
+  "x-ratelimit-reset-requests": "200ms",
+};
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A server at 20 requests/s (burst 10) and the token budget of 20 such requests per second. */
+function fleetServer(server: TestServer) {
+  const limited = rateLimitedServer({
+    requests: { capacity: 10, perSecond: 20 },
+    tokens: { capacity: 10 * COST, perSecond: 20 * COST },
+    promptTokens: exactPrompt,
+  });
+  server.script(limited.handler);
+  return limited.stats;
+}
+
+describe("fleet: processes that share a key", () => {
+  let server: TestServer;
+  let redis: RedisServer;
+  useTestServer((started) => {
+    server = started;
+  });
+  before(async () => {
+    redis = await RedisServer.start();
+  });
+  after(() => redis.stop());
+
+  it("with Redis, 4 processes pace as one client: all 80 calls succeed with at most 3 429s", async () => {
+    const stats = fleetServer(server);
+    const results = await runFleet({
+      processes: 4,
+      base: `${server.url}/v1`,
+      key: freshKey(),
+      count: 80,
+      concurrency: 16,
+      redisUrl: redis.url,
+      timeoutMs: 30_000,
+    });
+    const totals = fleetTotals(results);
+    assert.deepStrictEqual(totals.failed, []);
+    assert.equal(totals.ok, 80);
+    assert.equal(stats.ok, 80);
+    assert.ok(stats.limited <= 3, `${stats.limited} 429s`);
+    assert.deepStrictEqual(totals.warnings, [], "Redis was up the whole time");
+  });
+
+  it("without Redis, 4 processes lose nothing: 429s that say when to come back are waits", async () => {
+    const stats = fleetServer(server);
+    const results = await runFleet({
+      processes: 4,
+      base: `${server.url}/v1`,
+      key: freshKey(),
+      count: 80,
+      concurrency: 16,
+      timeoutMs: 30_000,
+    });
+    const totals = fleetTotals(results);
+    assert.deepStrictEqual(totals.failed, []);
+    assert.equal(totals.ok, 80);
+    assert.ok(stats.limited <= 40, `${stats.limited} 429s`);
+    console.log(`without Redis: ${stats.limited} 429s`);
+  });
+
+  it("Redis never started: every call succeeds on the local budget, one warning per process", async () => {
+    const stats = fleetServer(server);
+    const closedPort = await freePort();
+    const results = await runFleet({
+      processes: 2,
+      base: `${server.url}/v1`,
+      key: freshKey(),
+      count: 30,
+      concurrency: 8,
+      redisUrl: `redis://127.0.0.1:${closedPort}`,
+      timeoutMs: 30_000,
+    });
+    const totals = fleetTotals(results);
+    assert.deepStrictEqual(totals.failed, []);
+    assert.equal(totals.ok, 30);
+    assert.equal(stats.ok, 30);
+    assert.deepStrictEqual(totals.warnings, [
+      "DIRECTOR_LLM_REDIS_UNAVAILABLE",
+      "DIRECTOR_LLM_REDIS_UNAVAILABLE",
+    ]);
+  });
+
+  it("Redis killed mid-run: nothing is lost and every process exits on its own", async () => {
+    const stats = fleetServer(server);
+    let killed: Promise<void> | undefined;
+    const results = await runFleet({
+      processes: 4,
+      base: `${server.url}/v1`,
+      key: freshKey(),
+      count: 80,
+      concurrency: 16,
+      redisUrl: redis.url,
+      timeoutMs: 30_000,
+      onSpawned: () => {
+        killed = sleep(1500).then(() => redis.kill());
+      },
+    });
+    await killed;
+    const totals = fleetTotals(results);
+    assert.deepStrictEqual(totals.failed, []);
+    assert.equal(totals.ok, 80);
+    assert.equal(stats.ok, 80);
+    assert.ok(totals.warnings.length <= 4, `one warning per process at most: ${totals.warnings}`);
+    await redis.restart();
+  });
+
+  it("Redis frozen (SIGSTOP) mid-run: no call hangs on it, nothing is lost", async () => {
+    const stats = fleetServer(server);
+    let frozen: Promise<void> | undefined;
+    const results = await runFleet({
+      processes: 2,
+      base: `${server.url}/v1`,
+      key: freshKey(),
+      count: 40,
+      concurrency: 8,
+      redisUrl: redis.url,
+      timeoutMs: 30_000,
+      onSpawned: () => {
+        frozen = sleep(1000).then(() => redis.freeze());
+      },
+    });
+    await frozen;
+    redis.thaw();
+    const totals = fleetTotals(results);
+    assert.deepStrictEqual(totals.failed, []);
+    assert.equal(totals.ok, 40);
+    assert.equal(stats.ok, 40);
+    assert.ok(totals.warnings.length <= 2, `one warning per process at most: ${totals.warnings}`);
+  });
+});
+
+describe("the shared budget in Redis", () => {
+  let redis: RedisServer;
+  let server: TestServer;
+  useTestServer((started) => {
+    server = started;
+  });
+  before(async () => {
+    redis = await RedisServer.start();
+  });
+  after(() => redis.stop());
+
+  /** Two budgets on separate connections: as two processes see the same Redis. */
+  function twoProcesses(id: string) {
+    const connections = [new RedisConnection(redis.url), new RedisConnection(redis.url)];
+    const budgets = connections.map(
+      (connection) => new RedisRateBudget({ connection, id, fixed: undefined, probeLeaseMs: 5000 }),
+    );
+    return {
+      budgets: budgets as [RedisRateBudget, RedisRateBudget],
+      close: () => Promise.all(connections.map((c) => c.close())),
+    };
+  }
+  const ask = { promptTokens: () => 10, maxTokens: 10 };
+
+  it("the first-request probe happens once per fleet: the other process waits for its headers", async () => {
+    const { budgets, close } = twoProcesses(`probe-${process.pid}`);
+    const probe = await budgets[0].acquire(ask);
+    let granted = false;
+    const second = budgets[1].acquire(ask).then((reservation) => {
+      granted = true;
+      return reservation;
+    });
+    await sleep(150);
+    assert.equal(granted, false, "waits while the probe is out");
+    probe.observe({
+      ...LIMITED_HEADERS,
+      "x-ratelimit-remaining-requests": "5",
+      "x-ratelimit-limit-requests": "10",
+    });
+    (await second).settle();
+    probe.settle();
+    await close();
+  });
+
+  it("waiting requests are served in arrival order across processes", async () => {
+    const { budgets, close } = twoProcesses(`order-${process.pid}`);
+    const probe = await budgets[0].acquire(ask);
+    probe.observe(LIMITED_HEADERS); // 2 per 200 ms... with nothing left: one every ~200 ms
+    probe.settle();
+    const order: string[] = [];
+    const waits: Promise<void>[] = [];
+    for (const name of ["a1", "b1", "a2", "b2"]) {
+      const budget = budgets[name.startsWith("a") ? 0 : 1];
+      waits.push(
+        budget.acquire(ask).then((reservation) => {
+          order.push(name);
+          reservation.settle();
+        }),
+      );
+      await sleep(10);
+    }
+    await Promise.all(waits);
+    assert.deepStrictEqual(order, ["a1", "b1", "a2", "b2"]);
+    await close();
+  });
+
+  it("a 429 in one process pauses the other's requests until the server's time", async () => {
+    const { budgets, close } = twoProcesses(`pause-${process.pid}`);
+    const first = await budgets[0].acquire(ask);
+    first.observe({
+      ...LIMITED_HEADERS,
+      "x-ratelimit-limit-requests": "1000",
+      "x-ratelimit-remaining-requests": "999",
+    });
+    first.limited(300);
+    first.settle();
+    await sleep(20);
+    const { elapsedMs } = await timed(async () => (await budgets[1].acquire(ask)).settle());
+    assert.ok(elapsedMs >= 240, `waited ${elapsedMs} ms`);
+    await close();
+  });
+
+  it("keys name a hash of the API key, never the key, and every key expires", async () => {
+    const key = `${freshKey()}-VISIBLE`;
+    server.script((_request, response) => {
+      response.writeHead(200, {
+        "content-type": "application/json",
+        "x-ratelimit-limit-requests": "100",
+        "x-ratelimit-remaining-requests": "99",
+        "x-ratelimit-reset-requests": "600ms",
+      });
+      response.end(
+        JSON.stringify({
+          id: "x",
+          object: "chat.completion",
+          created: 1,
+          model: "gpt-4o-mini",
+          choices: [{ index: 0, message: { role: "assistant", content: "hi" }, finish_reason: "stop" }],
+          usage: { prompt_tokens: 5, completion_tokens: 1, total_tokens: 6 },
+        }),
+      );
+    });
+    await redisCommand(redis.port, "FLUSHALL");
+    const llm = new OpenAI({
+      api_key: key,
+      api_base: `${server.url}/v1`,
+      chat_model: "gpt-4o-mini",
+      redis_url: redis.url,
+    });
+    for (let index = 0; index < 3; index += 1) {
+      assert.equal(
+        (await llm.chat_completions([{ role: "user", content: "hi" }])).status,
+        LLMResponseStatus.SUCCESS,
+      );
+    }
+    await sleep(50);
+    const keys = (await redisCommand(redis.port, "KEYS", "*"))
+      .split("\r\n")
+      .filter((line) => line.startsWith("director-llm:"));
+    // The budget hash; the set of reservations waiting to send exists only while some wait.
+    assert.ok(
+      keys.some((name) => name.endsWith(":budget")),
+      `keys: ${keys}`,
+    );
+    for (const name of keys) {
+      assert.ok(!name.includes("VISIBLE") && !name.includes(TEST_KEY), name);
+      const ttl = Number((await redisCommand(redis.port, "PTTL", name)).slice(1));
+      assert.ok(ttl > 0 && ttl <= 600_000, `${name} PTTL ${ttl}`);
+    }
+    const dump = await redisCommand(redis.port, "HGETALL", keys.find((name) => name.endsWith(":budget"))!);
+    assert.ok(!dump.includes("VISIBLE"));
+    assert.match(dump, /\r\nrc\r\n\$3\r\n100\r\n/, "the limit learned from the headers is shared");
+    await llm.close();
+  });
+
+  it("Redis restarted (empty script cache): the client rejoins the shared budget", async () => {
+    server.script((_request, response) => {
+      response.writeHead(200, {
+        "content-type": "application/json",
+        "x-ratelimit-limit-requests": "100",
+        "x-ratelimit-remaining-requests": "99",
+        "x-ratelimit-reset-requests": "600ms",
+      });
+      response.end(
+        JSON.stringify({
+          id: "x",
+          object: "chat.completion",
+          created: 1,
+          model: "gpt-4o-mini",
+          choices: [{ index: 0, message: { role: "assistant", content: "hi" }, finish_reason: "stop" }],
+          usage: { prompt_tokens: 5, completion_tokens: 1, total_tokens: 6 },
+        }),
+      );
+    });
+    const warnings: string[] = [];
+    const onWarning = (warning: Error & { code?: string }) => warnings.push(warning.code ?? "");
+    process.on("warning", onWarning);
+    const llm = new OpenAI({
+      api_key: freshKey(),
+      api_base: `${server.url}/v1`,
+      chat_model: "gpt-4o-mini",
+      redis_url: redis.url,
+    });
+    const call = async () => (await llm.chat_completions([{ role: "user", content: "hi" }])).status;
+    assert.equal(await call(), LLMResponseStatus.SUCCESS);
+    await redis.restart();
+    const scriptKeys = async () =>
+      (await redisCommand(redis.port, "KEYS", "director-llm:*"))
+        .split("\r\n")
+        .filter((line) => line.startsWith("director-llm:"));
+    assert.deepStrictEqual(await scriptKeys(), [], "a restarted Redis holds nothing");
+    // Calls go on during the outage; after the retry interval the client reconnects in the
+    // background, EVALSHA meets NOSCRIPT, and the script is loaded again.
+    for (let round = 0; round < 40 && (await scriptKeys()).length === 0; round += 1) {
+      assert.equal(await call(), LLMResponseStatus.SUCCESS);
+      await sleep(100);
+    }
+    assert.ok(
+      (await scriptKeys()).some((name) => name.endsWith(":budget")),
+      "the budget lives in Redis again",
+    );
+    assert.deepStrictEqual(warnings, ["DIRECTOR_LLM_REDIS_UNAVAILABLE"], "one warning for the outage");
+    process.off("warning", onWarning);
+    await llm.close();
+  });
+});
