@@ -5,6 +5,7 @@
 // reports medians and ratios to raw undici from this run.  `npm run bench` (full) or
 // `npm run bench -- --quick` (under 2 minutes). Writes results.md and results.json.
 import { execFileSync, spawn } from "node:child_process";
+import { createServer as createNetServer } from "node:net";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -12,7 +13,9 @@ import { COLD_START } from "./clients.mjs";
 
 const here = import.meta.dirname ?? new URL(".", import.meta.url).pathname;
 const quick = process.argv.includes("--quick");
-const skipFootprint = process.argv.includes("--no-footprint");
+const fleetOnly = process.argv.includes("--fleet-only");
+const skipFleet = process.argv.includes("--no-fleet");
+const skipFootprint = process.argv.includes("--no-footprint") || fleetOnly;
 const N = quick
   ? { seq: 300, conc: 3000, streams: 100, rl: 100, repeats: 2, cold: 10 }
   : { seq: 2000, conc: 20000, streams: 500, rl: 300, repeats: 2, cold: 10 };
@@ -46,6 +49,107 @@ function worker(args) {
     timeout: 600_000,
   });
   return JSON.parse(output.trim().split("\n").at(-1));
+}
+
+function freePort() {
+  return new Promise((resolvePort) => {
+    const probe = createNetServer();
+    probe.listen(0, "127.0.0.1", () => {
+      const { port: free } = probe.address();
+      probe.close(() => resolvePort(free));
+    });
+  });
+}
+
+/** A real redis-server on loopback, persistence off; `undefined` when none is installed. */
+async function startRedis() {
+  let binary;
+  try {
+    binary = execFileSync("sh", ["-c", "command -v redis-server"], { encoding: "utf8" }).trim();
+  } catch {
+    return undefined;
+  }
+  const redisPort = await freePort();
+  const redis = { url: `redis://127.0.0.1:${redisPort}`, child: undefined };
+  redis.start = async () => {
+    redis.child = spawn(
+      binary,
+      ["--port", String(redisPort), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+      {
+        stdio: "ignore",
+      },
+    );
+    for (let tries = 0; tries < 100; tries += 1) {
+      try {
+        execFileSync("redis-cli", ["-p", String(redisPort), "ping"], { stdio: "ignore" });
+        return;
+      } catch {
+        await new Promise((done) => setTimeout(done, 50));
+      }
+    }
+    throw new Error("redis-server did not start");
+  };
+  redis.kill = () => {
+    redis.child?.kill("SIGKILL");
+    redis.child = undefined;
+  };
+  await redis.start();
+  return redis;
+}
+
+/** One worker process, asynchronously (fleet runs start several at once). */
+function workerAsync(args, env) {
+  return new Promise((resolveRun, reject) => {
+    const child = spawn(process.execPath, [join(here, "worker.mjs"), ...args.map(String)], {
+      stdio: ["ignore", "pipe", "ignore"],
+      env,
+    });
+    let output = "";
+    child.stdout.on("data", (data) => {
+      output += data;
+    });
+    const timer = setTimeout(() => child.kill("SIGKILL"), 300_000);
+    child.on("exit", () => {
+      clearTimeout(timer);
+      try {
+        resolveRun(JSON.parse(output.trim().split("\n").at(-1)));
+      } catch {
+        reject(new Error(`fleet worker printed no result: ${output}`));
+      }
+    });
+  });
+}
+
+let fleetSerial = 0;
+/**
+ * P processes of one client on one key share N.rl requests and concurrency 32 on the
+ * rate-limited server. The last to finish sees every 429 of the key in the server's stats.
+ */
+async function fleetRun(name, processes, options = {}) {
+  fleetSerial += 1;
+  const key = `sk-fleet-${name}-${processes}-${options.redis ? "redis" : "local"}-${fleetSerial}`;
+  const env = { ...process.env };
+  delete env.DIRECTOR_LLM_REDIS_URL;
+  if (options.redis) env.DIRECTOR_LLM_REDIS_URL = options.redis.url;
+  const runsOfFleet = Array.from({ length: processes }, (_, index) => {
+    const count = Math.floor(N.rl / processes) + (index < N.rl % processes ? 1 : 0);
+    return workerAsync(
+      ["ratelimit", name, `http://127.0.0.1:${port}/rl/v1`, count, Math.max(1, 32 / processes), key],
+      env,
+    );
+  });
+  if (options.killRedisAfterMs !== undefined)
+    setTimeout(() => options.redis.kill(), options.killRedisAfterMs);
+  const results = await Promise.all(runsOfFleet);
+  return {
+    completed: results.reduce((sum, result) => sum + result.completed, 0),
+    // From the first process's first request to the last one's end: process start-up is not pacing.
+    wall_s:
+      (Math.max(...results.map((result) => result.ended_at)) -
+        Math.min(...results.map((result) => result.started_at))) /
+      1000,
+    got_429: Math.max(...results.map((result) => result.got_429)),
+  };
 }
 
 function coldStart(name) {
@@ -89,12 +193,17 @@ log(`director-llm bench (${quick ? "quick" : "full"}): building the library`);
 execFileSync("npm", ["run", "build"], { cwd: resolve(here, ".."), stdio: "ignore" });
 const { child, port } = await startServer();
 const base = `http://127.0.0.1:${port}/v1`;
-const runs = { seq: {}, conc: {}, stream: {}, ratelimit: {} };
+const runs = { seq: {}, conc: {}, stream: {}, ratelimit: {}, fleet: {} };
+const redis = skipFleet ? undefined : await startRedis();
+const FLEET_SIZES = [1, 4, 8];
+const FLEET_CLIENTS = pick(["director-llm", "director-llm + Redis", "openai", "langchain"]).filter(
+  (name) => redis !== undefined || name !== "director-llm + Redis",
+);
 function record(scenario, name, result) {
   runs[scenario][name] = [...(runs[scenario][name] ?? []), result];
 }
 try {
-  for (let repeat = 0; repeat < N.repeats; repeat += 1) {
+  for (let repeat = 0; repeat < N.repeats && !fleetOnly; repeat += 1) {
     const order = repeat % 2 === 0 ? CLIENTS : [...CLIENTS].reverse();
     for (const name of order) {
       log(
@@ -112,12 +221,43 @@ try {
         worker(["ratelimit", name, `http://127.0.0.1:${port}/rl/v1`, N.rl, 32, `sk-rl-${name}-${repeat}`]),
       );
     }
+    if (redis !== undefined && CLIENTS.includes("director-llm")) {
+      log(`  repeat ${repeat + 1}: director-llm sequential with redis_url set`);
+      const env = { ...process.env, DIRECTOR_LLM_REDIS_URL: redis.url };
+      const output = execFileSync(
+        process.execPath,
+        [join(here, "worker.mjs"), "seq", "director-llm", base, N.seq, 1],
+        {
+          encoding: "utf8",
+          env,
+        },
+      );
+      record("seq", "director-llm + Redis", JSON.parse(output.trim().split("\n").at(-1)));
+    }
+  }
+  for (let repeat = 0; repeat < N.repeats && !skipFleet; repeat += 1) {
+    for (const processes of FLEET_SIZES) {
+      const order = repeat % 2 === 0 ? FLEET_CLIENTS : [...FLEET_CLIENTS].reverse();
+      for (const name of order) {
+        log(`  repeat ${repeat + 1}: fleet of ${processes}, ${name}`);
+        const client = name === "director-llm + Redis" ? "director-llm" : name;
+        const result = await fleetRun(client, processes, name === "director-llm + Redis" ? { redis } : {});
+        record("fleet", `${name} x${processes}`, result);
+      }
+    }
+    if (redis !== undefined && FLEET_CLIENTS.includes("director-llm + Redis")) {
+      log(`  repeat ${repeat + 1}: fleet of 4, director-llm + Redis, Redis killed after 4 s`);
+      const result = await fleetRun("director-llm", 4, { redis, killRedisAfterMs: 4000 });
+      record("fleet", "director-llm + Redis killed at 4 s x4", result);
+      await redis.start();
+    }
   }
 } finally {
   child.kill("SIGTERM");
+  redis?.kill();
 }
 const cold = {};
-for (const name of PEERS) {
+for (const name of fleetOnly ? [] : PEERS) {
   log(`  cold start: ${name}`);
   cold[name] = coldStart(name);
 }
@@ -164,34 +304,65 @@ lines.push(
   `Run: ${new Date().toISOString().slice(0, 10)}, ${cpus().length} x ${cpus()[0]?.model ?? "cpu"}, Node ${process.version}, \`cd bench && npm ci && npm run bench${quick ? " -- --quick" : ""}\`, ${N.repeats} repeats per client (alternated), medians.`,
 );
 lines.push("");
-lines.push(
-  `| client | sequential median (p99), µs | overhead vs undici, µs | concurrent req/s (c=64) | vs undici | CPU ms / 1000 req | peak RSS MB | streaming chunks/s (c=16) | vs undici | time to first chunk, ms |`,
-);
-lines.push("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
-for (const name of CLIENTS) {
-  const seq = m(name, "seq", "median_us");
+if (!fleetOnly) {
   lines.push(
-    `| ${name} | ${fmt(seq)} (${fmt(m(name, "seq", "p99_us"))}) | ${name === "undici" ? "0" : fmt(seq - undiciSeq)} | ${fmt(m(name, "conc", "rps"))} | ${ratio(m(name, "conc", "rps"), undiciRps)} | ${fmt(m(name, "conc", "cpu_ms_per_1000"))} | ${fmt(m(name, "conc", "peak_rss_mb"))} | ${fmt(m(name, "stream", "chunks_per_s"))} | ${ratio(m(name, "stream", "chunks_per_s"), undiciChunks)} | ${fmt(m(name, "stream", "ttfc_ms"), 2)} |`,
+    `| client | sequential median (p99), µs | overhead vs undici, µs | concurrent req/s (c=64) | vs undici | CPU ms / 1000 req | peak RSS MB | streaming chunks/s (c=16) | vs undici | time to first chunk, ms |`,
   );
-}
-lines.push("");
-lines.push(
-  `Rate-limited: per key ${20} requests/s and a token budget worth 20 requests/s (each request charged its prompt plus the max_tokens it sends), ${N.rl} requests of about 1,000 prompt tokens at concurrency 32, default settings. Best possible: all ${N.rl} in about ${fmt(bestRl, 0)} s.`,
-);
-lines.push("");
-lines.push("| client | completed | wall time, s | vs best | 429s received |");
-lines.push("| --- | --- | --- | --- | --- |");
-for (const name of PEERS) {
-  const wall = m(name, "ratelimit", "wall_s");
+  lines.push("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+  for (const name of CLIENTS) {
+    const seq = m(name, "seq", "median_us");
+    lines.push(
+      `| ${name} | ${fmt(seq)} (${fmt(m(name, "seq", "p99_us"))}) | ${name === "undici" ? "0" : fmt(seq - undiciSeq)} | ${fmt(m(name, "conc", "rps"))} | ${ratio(m(name, "conc", "rps"), undiciRps)} | ${fmt(m(name, "conc", "cpu_ms_per_1000"))} | ${fmt(m(name, "conc", "peak_rss_mb"))} | ${fmt(m(name, "stream", "chunks_per_s"))} | ${ratio(m(name, "stream", "chunks_per_s"), undiciChunks)} | ${fmt(m(name, "stream", "ttfc_ms"), 2)} |`,
+    );
+  }
+  lines.push("");
   lines.push(
-    `| ${name} | ${fmt(m(name, "ratelimit", "completed"))} / ${N.rl} | ${fmt(wall, 1)} | ${ratio(wall, bestRl)} | ${fmt(m(name, "ratelimit", "got_429"))} |`,
+    `Rate-limited: per key ${20} requests/s and a token budget worth 20 requests/s (each request charged its prompt plus the max_tokens it sends), ${N.rl} requests of about 1,000 prompt tokens at concurrency 32, default settings. Best possible: all ${N.rl} in about ${fmt(bestRl, 0)} s.`,
   );
+  lines.push("");
+  lines.push("| client | completed | wall time, s | vs best | 429s received |");
+  lines.push("| --- | --- | --- | --- | --- |");
+  for (const name of PEERS) {
+    const wall = m(name, "ratelimit", "wall_s");
+    lines.push(
+      `| ${name} | ${fmt(m(name, "ratelimit", "completed"))} / ${N.rl} | ${fmt(wall, 1)} | ${ratio(wall, bestRl)} | ${fmt(m(name, "ratelimit", "got_429"))} |`,
+    );
+  }
 }
-lines.push("");
-lines.push(`| client | cold start (import + construct), ms | over bare \`node\`, ms |`);
-lines.push("| --- | --- | --- |");
-for (const name of PEERS)
-  lines.push(`| ${name} | ${fmt(cold[name].total_ms)} | ${fmt(cold[name].over_bare_node_ms)} |`);
+if (!skipFleet) {
+  lines.push("");
+  lines.push(
+    `Fleet: the same rate-limited server and ${N.rl} requests, split evenly over P processes that all use one key (total concurrency 32). Best possible: about ${fmt(bestRl, 0)} s.`,
+  );
+  lines.push("");
+  lines.push("| client | processes | completed | wall time, s | vs best | 429s received |");
+  lines.push("| --- | --- | --- | --- | --- | --- |");
+  const fleetRows = [
+    ...FLEET_SIZES.flatMap((processes) => FLEET_CLIENTS.map((name) => [name, processes])),
+    ...(FLEET_CLIENTS.includes("director-llm + Redis") ? [["director-llm + Redis killed at 4 s", 4]] : []),
+  ];
+  for (const [name, processes] of fleetRows) {
+    const label = `${name} x${processes}`;
+    const wall = m(label, "fleet", "wall_s");
+    lines.push(
+      `| ${name} | ${processes} | ${fmt(m(label, "fleet", "completed"))} / ${N.rl} | ${fmt(wall, 1)} | ${ratio(wall, bestRl)} | ${fmt(m(label, "fleet", "got_429"))} |`,
+    );
+  }
+  const redisSeq = m("director-llm + Redis", "seq", "median_us");
+  if (redisSeq !== undefined && !fleetOnly) {
+    lines.push("");
+    lines.push(
+      `Sequential overhead over raw undici: director-llm ${fmt(m("director-llm", "seq", "median_us") - undiciSeq)} µs with \`redis_url\` unset, ${fmt(redisSeq - undiciSeq)} µs with it set (one Redis round trip per request on a server that sends no rate-limit headers).`,
+    );
+  }
+}
+if (!fleetOnly) {
+  lines.push("");
+  lines.push(`| client | cold start (import + construct), ms | over bare \`node\`, ms |`);
+  lines.push("| --- | --- | --- |");
+  for (const name of PEERS)
+    lines.push(`| ${name} | ${fmt(cold[name].total_ms)} | ${fmt(cold[name].over_bare_node_ms)} |`);
+}
 if (!skipFootprint) {
   lines.push("");
   lines.push("| install | packages | MB on disk |");
@@ -200,9 +371,7 @@ if (!skipFootprint) {
     lines.push(`| ${name} | ${value.packages} | ${fmt(value.mb, 1)} |`);
 }
 const table = lines.join("\n");
-writeFileSync(join(here, quick ? "results-quick.md" : "results.md"), `${table}\n`);
-writeFileSync(
-  join(here, quick ? "results-quick.json" : "results.json"),
-  `${JSON.stringify({ runs, cold, installs }, null, 1)}\n`,
-);
+const suffix = `${quick ? "-quick" : ""}${fleetOnly ? "-fleet" : ""}`;
+writeFileSync(join(here, `results${suffix}.md`), `${table}\n`);
+writeFileSync(join(here, `results${suffix}.json`), `${JSON.stringify({ runs, cold, installs }, null, 1)}\n`);
 process.stdout.write(`${table}\n`);

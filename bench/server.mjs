@@ -148,13 +148,15 @@ function answer(response, body, extraHeaders = {}, prompt = undefined) {
     next();
     return;
   }
+  // Rate-limited answers report the prompt tokens charged, as OpenAI's usage does.
+  const payload = prompt === undefined ? completion : completionFor(prompt);
   response.writeHead(200, {
     "content-type": "application/json",
-    "content-length": completion.length,
+    "content-length": payload.length,
     "x-request-id": "req_bench",
     ...extraHeaders,
   });
-  response.end(completion);
+  response.end(payload);
 }
 
 const server = createServer({ keepAliveTimeout: 60_000 }, (request, response) => {

@@ -38,6 +38,8 @@ if (scenario !== "ratelimit") {
 }
 const cpuBefore = process.cpuUsage();
 const started = performance.now();
+/** Wall-clock start and end, so a fleet's span can be taken across processes. */
+const startedAt = Date.now();
 const result = { scenario, client: name };
 
 if (scenario === "seq") {
@@ -93,6 +95,8 @@ if (scenario === "seq") {
   });
   result.completed = completed;
   result.wall_s = (performance.now() - started) / 1000;
+  result.started_at = startedAt;
+  result.ended_at = Date.now();
   const stats = await (
     await fetch(`${base.replace(/\/rl\/v1$/, "")}/stats?key=${encodeURIComponent(key)}`)
   ).json();

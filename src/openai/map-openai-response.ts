@@ -2,7 +2,12 @@ import { LLMError } from "../core/llm-error.js";
 import { LLMResponse, LLMResponseStatus } from "../core/llm-response.js";
 import type { ToolCall } from "../core/messages.js";
 import type { WireChatResponse, WireUsage } from "./openai-chat-api.js";
-import { parseJsonContent, toolCallWarnings, toToolCall } from "./parse-tool-arguments.js";
+import {
+  generateToolCallId,
+  parseJsonContent,
+  toolCallWarnings,
+  toToolCall,
+} from "./parse-tool-arguments.js";
 
 function count(value: unknown): number {
   return typeof value === "number" && Number.isFinite(value) && value >= 0 ? value : 0;
@@ -66,7 +71,7 @@ export function mapOpenAIResponse(options: {
     const rawArguments = call.function?.arguments;
     tool_calls.push(
       toToolCall({
-        id: typeof call.id === "string" ? call.id : `call_${index}`,
+        id: typeof call.id === "string" && call.id !== "" ? call.id : generateToolCallId(),
         name,
         rawArguments: typeof rawArguments === "string" ? rawArguments : "",
       }),

@@ -3,10 +3,10 @@ import { LLMError } from "../core/llm-error.js";
 import { LLMResponse, LLMResponseStatus } from "../core/llm-response.js";
 import type { ToolCall } from "../core/messages.js";
 import type { StreamPart } from "../core/stream-part.js";
-import { classifyHttpError } from "../transport/classify-http-error.js";
+import { classifyStreamError } from "../transport/classify-http-error.js";
 import { mapUsage, parseJsonResult } from "./map-openai-response.js";
 import type { WireUsage } from "./openai-chat-api.js";
-import { toolCallWarnings, toToolCall } from "./parse-tool-arguments.js";
+import { generateToolCallId, toolCallWarnings, toToolCall } from "./parse-tool-arguments.js";
 
 interface WireDelta {
   content?: string | null;
@@ -35,27 +35,6 @@ interface PendingCall {
   id: string;
   name: string;
   arguments: string;
-}
-
-/** An `{"error": ...}` event inside a stream, classified as the HTTP status it implies would be. */
-function streamError(error: unknown, request_id: string | undefined): LLMError {
-  const body = isRecord(error) ? error : { message: String(error) };
-  const code = typeof body["code"] === "string" ? body["code"] : "";
-  const status = code === "rate_limit_exceeded" || code === "insufficient_quota" ? 429 : 500;
-  const classified = classifyHttpError({
-    status,
-    headers: {},
-    bodyText: JSON.stringify({ error: body }),
-    secrets: [],
-  });
-  return new LLMError({
-    kind: classified.kind,
-    message: `error event in stream: ${classified.message.replace(/^\d+:? ?/, "")}`,
-    request_id,
-    code: classified.code,
-    type: classified.type,
-    param: classified.param,
-  });
 }
 
 /**
@@ -92,9 +71,11 @@ export class OpenAIStreamAssembler {
     if (!isRecord(chunk)) throw this.#invalid("stream event is not a JSON object");
     const data = chunk as WireChunk;
     if (data.error !== undefined && data.error !== null)
-      throw streamError(data.error, this.options.request_id);
-    if (typeof data.model === "string") this.#model = data.model;
-    if (typeof data.id === "string") this.#id = data.id;
+      throw classifyStreamError({ error: data.error, request_id: this.options.request_id, secrets: [] });
+    // Azure's trailing content-filter chunk has `id: ""` and `model: ""`: an empty string never
+    // erases a value already received.
+    if (typeof data.model === "string" && data.model !== "") this.#model = data.model;
+    if (typeof data.id === "string" && data.id !== "") this.#id = data.id;
     if (isRecord(data.usage)) this.#usage = data.usage;
     const parts: StreamPart[] = [];
     const choices = Array.isArray(data.choices) ? data.choices : [];
@@ -128,6 +109,7 @@ export class OpenAIStreamAssembler {
         kind: "connection",
         message: "stream ended before completion (no finish_reason and no [DONE])",
         request_id: this.options.request_id,
+        retryable: true,
       });
     }
     this.#emitCalls();
@@ -186,7 +168,7 @@ export class OpenAIStreamAssembler {
       const pending = this.#calls.get(index)!;
       if (pending.name === "") throw this.#invalid(`tool call at index ${index} has no function name`);
       const tool_call = toToolCall({
-        id: pending.id || `call_${index}`,
+        id: pending.id || generateToolCallId(),
         name: pending.name,
         rawArguments: pending.arguments,
       });

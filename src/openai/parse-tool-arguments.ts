@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import secureJsonParse from "secure-json-parse";
 import type { ToolCall } from "../core/messages.js";
 
@@ -43,4 +44,12 @@ export function toolCallWarnings(calls: readonly ToolCall[]): string[] {
   return calls
     .filter((call) => call.invalid)
     .map((call) => `tool call ${call.id} (${call.tool.name}): ${call.parse_error}`);
+}
+
+/**
+ * The id of a tool call the server sent without one (`""` or missing), the same way on both paths:
+ * `call_` and 24 random hex digits, unique, so results can be matched to calls.
+ */
+export function generateToolCallId(): string {
+  return `call_${randomBytes(12).toString("hex")}`;
 }

@@ -58,20 +58,22 @@ function readErrorBody(bodyText: string): ErrorBody {
 
 function kindOf(status: number, body: ErrorBody): LLMErrorKind {
   const message = body.message ?? "";
+  // Gateways send codes in upper case (`CONTEXT_LENGTH_EXCEEDED`): codes match case-insensitively.
+  const code = body.code?.toLowerCase();
   if (
-    body.code === "context_length_exceeded" ||
+    code === "context_length_exceeded" ||
     /maximum context length|context window|context_length/i.test(message)
   ) {
     return "context_length_exceeded";
   }
   if (status === 429) {
-    if (body.code === "insufficient_quota") return "quota_exceeded";
+    if (code === "insufficient_quota") return "quota_exceeded";
     if (/request too large/i.test(message)) return "request_too_large";
     return "rate_limit";
   }
   if (status === 401) return "authentication";
   if (status === 403) return "permission_denied";
-  if (body.code === "model_not_found" || (status === 404 && /model/i.test(message))) return "model_not_found";
+  if (code === "model_not_found" || (status === 404 && /model/i.test(message))) return "model_not_found";
   if (status === 408) return "timeout";
   if (status === 413) return "request_too_large";
   if (status >= 500) return "server_error";
@@ -119,5 +121,53 @@ export function classifyHttpError(options: {
     code: body.code,
     type: body.type,
     param: body.param,
+  });
+}
+
+/** The HTTP status an in-stream error object implies: a numeric `code`, else its code or type. */
+function statusOfErrorObject(body: ErrorBody): number {
+  const numeric = Number(body.code);
+  if (body.code !== undefined && Number.isInteger(numeric) && numeric >= 400 && numeric <= 599)
+    return numeric;
+  const code = body.code?.toLowerCase() ?? "";
+  const type = body.type?.toLowerCase() ?? "";
+  if (["rate_limit_exceeded", "insufficient_quota"].includes(code) || type.includes("rate_limit")) return 429;
+  if (
+    code === "context_length_exceeded" ||
+    type === "invalid_request_error" ||
+    code === "invalid_request_error"
+  )
+    return 400;
+  if (type === "authentication_error" || code === "invalid_api_key") return 401;
+  if (type === "permission_error") return 403;
+  if (type === "not_found_error" || code === "model_not_found") return 404;
+  return 500;
+}
+
+/**
+ * Classifies an error that arrives inside a 200 stream (`data: {"error": ...}` or an
+ * `event: error` frame) exactly like the HTTP error it stands for, with the same classifier:
+ * a numeric `code` is the status, codes match case-insensitively, a rate limit or server error is
+ * retryable (while nothing has been delivered), a bad request is not. The provider's message is kept.
+ */
+export function classifyStreamError(options: {
+  error: unknown;
+  request_id: string | undefined;
+  secrets: readonly string[];
+}): LLMError {
+  const raw = options.error;
+  const wrapped =
+    typeof raw === "string" ? { error: { message: raw } } : { error: raw ?? { message: "unknown error" } };
+  const bodyText = JSON.stringify(wrapped);
+  const status = statusOfErrorObject(readErrorBody(bodyText));
+  const classified = classifyHttpError({ status, headers: {}, bodyText, secrets: options.secrets });
+  return new LLMError({
+    kind: classified.kind,
+    message: `error event in stream: ${classified.message.replace(/^\d+:? ?/, "")}`,
+    request_id: options.request_id,
+    retryable: classified.retryable,
+    code: classified.code,
+    type: classified.type,
+    param: classified.param,
   });
 }

@@ -24,7 +24,7 @@ const PER_MINUTE_MS = 60_000;
 /** The smallest share of the learned rate this process will use after repeated 429s. */
 const MIN_SHARE = 1 / 16;
 /** Share regained per successful response after a 429 (additive increase). */
-const SHARE_RECOVERY = 0.02;
+const SHARE_RECOVERY = 0.01;
 /** Longest single timer; Node clamps anything past 2^31-1 ms to 1 ms. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -32,9 +32,9 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * A client-side request and token budget for one (api_base, key, model), in this process. Learned
  * from `x-ratelimit-*` headers (the reset time gives the refill rate), or fixed. Requests wait
  * their turn first in first out; until the first response's headers arrive, one request goes
- * alone. A 429 that says when to come back pauses every waiter until then and halves the share of
- * the learned rate this process uses (other processes on the same key are drawing from it too); each
- * success wins a little of it back.
+ * alone. Other processes on the same key show in the headers (more missing than this process
+ * sent) and in 429s: a 429 that says when to come back pauses every waiter until then and halves
+ * the share of the learned rate (and burst) this process uses; each success wins a little back.
  */
 export class LocalRateBudget implements RateBudget {
   #requests: Bucket | undefined;
@@ -157,6 +157,11 @@ export class LocalRateBudget implements RateBudget {
     const reported = readRateLimitHeaders(headers);
     if (!reported.requests && !reported.tokens) return false;
     this.#refill();
+    if (this.#state === "probing" && reported.requests && !this.#requests) {
+      // The first report: this process has sent one request; more missing means others share the key.
+      const missing = reported.requests.limit - reported.requests.remaining;
+      if (missing > 1) this.#share = Math.max(MIN_SHARE, 1 / missing);
+    }
     if (reported.requests) this.#requests = update(this.#requests, reported.requests);
     if (reported.tokens) this.#tokens = update(this.#tokens, reported.tokens);
     this.#state = "learned";
@@ -169,8 +174,9 @@ export class LocalRateBudget implements RateBudget {
     this.#refilledAt = now;
     for (const bucket of [this.#requests, this.#tokens]) {
       if (bucket) {
+        // A share of the rate is also a share of the burst: bursts are what 429 a shared key.
         bucket.available = Math.min(
-          bucket.capacity,
+          Math.max(1, bucket.capacity * this.#share),
           bucket.available + elapsed * bucket.ratePerMs * this.#share,
         );
       }

@@ -48,7 +48,13 @@ export async function* readSseJson(options: {
   const parser = createParser({
     onEvent(event) {
       sawEvent = true;
-      if (done) return;
+      // Nothing after [DONE] or after a malformed event counts: the stream ends (or fails) there.
+      if (done || bad) return;
+      if (event.event === "error") {
+        // A flat `event: error` frame: its data is the error (JSON or text), kept for the classifier.
+        events.push({ error: errorOfFrame(event.data) });
+        return;
+      }
       if (event.data === "[DONE]") {
         done = true;
         events.push(options.done);
@@ -84,7 +90,19 @@ export async function* readSseJson(options: {
     if (events.length > 0) yield events;
     if (bad) throw bad;
   } catch (error) {
-    // After [DONE] nothing more is needed: a server that then stalls or cuts costs nothing.
+    // After [DONE] nothing more is needed: a server that then stalls or cuts costs nothing. A
+    // malformed event before it fails the stream however the bytes were split into reads, since
+    // a [DONE] after it is never seen.
     if (!done) throw error;
+  }
+}
+
+function errorOfFrame(data: string): unknown {
+  try {
+    const parsed: unknown = JSON.parse(data);
+    if (typeof parsed === "object" && parsed !== null && "error" in parsed) return parsed.error;
+    return parsed;
+  } catch {
+    return { message: data };
   }
 }

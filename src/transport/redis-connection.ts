@@ -20,6 +20,12 @@ type RedisConstructor = new (
 
 /** How long any Redis round trip (or connect) may take before the budget falls back, in ms. */
 export const REDIS_TIMEOUT_MS = 250;
+/**
+ * How long a process's first connection may take, in ms: a process that has just started shares
+ * the CPU with its own start-up (and, in a fleet, with its siblings'). A refused connection still
+ * fails at once; later reconnects run in the background and never hold a request.
+ */
+export const REDIS_FIRST_CONNECT_TIMEOUT_MS = 1000;
 /** How long after a failure Redis is tried again (in the background, on the next request), in ms. */
 export const REDIS_RETRY_INTERVAL_MS = 1000;
 
@@ -47,7 +53,9 @@ function loadIoredis(): Promise<RedisConstructor> {
 export class RedisConnection {
   readonly #url: string;
   #client: BudgetClient | undefined;
-  #connecting: Promise<void> | undefined;
+  /** The connection being opened; resolves `true` once it can take commands. */
+  #connecting: Promise<boolean> | undefined;
+  #everConnected = false;
   #downUntil = 0;
   #inOutage = false;
   /** Outages seen (each warned about once). */
@@ -67,13 +75,13 @@ export class RedisConnection {
     if (Date.now() < this.#downUntil) return undefined;
     if (this.#client === undefined) this.#connect();
     if (this.#connecting !== undefined) {
-      // The very first connection is worth a short wait; a reconnect is not (it runs in the background).
-      if (this.#inOutage || !(await this.#settledWithin(this.#connecting))) return undefined;
+      // The very first connection is worth a wait; a reconnect is not (it runs in the background).
+      if (this.#inOutage || !(await this.#connecting)) return undefined;
     }
     const client = this.#client;
     if (client === undefined) return undefined;
     try {
-      const reply = await client.directorLlmBudget(...args);
+      const reply = await withinTimeout(client.directorLlmBudget(...args), REDIS_TIMEOUT_MS);
       if (this.#inOutage) this.#inOutage = false;
       return reply;
     } catch (error) {
@@ -90,27 +98,18 @@ export class RedisConnection {
     client?.disconnect();
   }
 
-  async #settledWithin(promise: Promise<void>): Promise<boolean> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<boolean>((resolve) => {
-      timer = setTimeout(() => resolve(false), REDIS_TIMEOUT_MS);
-    });
-    try {
-      return await Promise.race([promise.then(() => this.#client !== undefined), timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
   #connect(): void {
     const attempt = (async () => {
+      // Loading the module is local work, not a Redis fault: only the network part is timed.
       const Redis = await loadIoredis();
+      const connectTimeoutMs = this.#everConnected ? REDIS_TIMEOUT_MS : REDIS_FIRST_CONNECT_TIMEOUT_MS;
       const client = new Redis(this.#url, {
         lazyConnect: true,
         enableOfflineQueue: false,
         enableReadyCheck: false,
-        commandTimeout: REDIS_TIMEOUT_MS,
-        connectTimeout: REDIS_TIMEOUT_MS,
+        // Our own timeout (withinTimeout) decides; this only reclaims commands it gave up on.
+        commandTimeout: REDIS_TIMEOUT_MS * 8,
+        connectTimeout: connectTimeoutMs,
         maxRetriesPerRequest: 0,
         retryStrategy: () => null,
         disableClientInfo: true,
@@ -121,17 +120,25 @@ export class RedisConnection {
       client.on("close", () => {
         if (this.#client === client) this.#fail(new Error("connection closed"));
       });
-      await client.connect();
+      try {
+        await withinTimeout(client.connect(), connectTimeoutMs);
+      } catch (error) {
+        client.disconnect();
+        throw error;
+      }
       client.stream?.unref?.();
       this.#client = client;
+      this.#everConnected = true;
     })();
     this.#connecting = attempt.then(
       () => {
         this.#connecting = undefined;
+        return true;
       },
       (error: unknown) => {
         this.#connecting = undefined;
         this.#fail(error);
+        return false;
       },
     );
   }
@@ -150,6 +157,39 @@ export class RedisConnection {
       { code: "DIRECTOR_LLM_REDIS_UNAVAILABLE" },
     );
   }
+}
+
+/**
+ * Rejects when `promise` has not settled within `timeoutMs`. When the timer fires it first lets
+ * the event loop read the network once (`setImmediate`): after this process was busy (counting a
+ * long prompt, loading the tokenizer), the timer phase runs before the reply that has long been
+ * waiting in the socket is read, and a slow process must not pass for a slow Redis.
+ */
+function withinTimeout<T>(promise: Promise<T>, timeoutMs: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let settled = false;
+    const timer = setTimeout(() => {
+      setImmediate(() => {
+        if (settled) return;
+        settled = true;
+        reject(new Error(`no reply within ${timeoutMs} ms`));
+      });
+    }, timeoutMs);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        if (settled) return;
+        settled = true;
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        if (settled) return;
+        settled = true;
+        reject(error);
+      },
+    );
+  });
 }
 
 const connections = new Map<string, RedisConnection>();

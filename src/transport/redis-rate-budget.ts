@@ -77,7 +77,8 @@ export class RedisRateBudget implements RateBudget {
       }
       if (waitMs > 0) {
         try {
-          await abortableDelay({ delayMs: waitMs, signal, onAbort: abortedByCaller });
+          // +1 ms: a timer may fire a millisecond early, and the bucket is exactly empty until then.
+          await abortableDelay({ delayMs: waitMs + 1, signal, onAbort: abortedByCaller });
         } catch (error) {
           reservation?.cancel();
           throw error;
