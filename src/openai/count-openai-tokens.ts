@@ -107,27 +107,35 @@ export function renderToolDefinitions(tools: readonly WireTool[]): string {
   return lines.join("\n");
 }
 
-function contentTokens(content: unknown, count: CountTokens): number {
-  if (typeof content === "string") return count(content);
-  if (!Array.isArray(content)) return 0;
-  let tokens = 0;
+/** What a prompt costs: fixed tokens (framing, images) and the texts to run through the tokenizer. */
+interface PromptParts {
+  fixed: number;
+  texts: string[];
+}
+
+function collectContent(content: unknown, parts: PromptParts): void {
+  if (typeof content === "string") {
+    parts.texts.push(content);
+    return;
+  }
+  if (!Array.isArray(content)) return;
   for (const part of content as Array<Record<string, unknown>>) {
-    if (part["type"] === "text" && typeof part["text"] === "string") tokens += count(part["text"]);
+    if (part["type"] === "text" && typeof part["text"] === "string") parts.texts.push(part["text"]);
     else if (part["type"] === "image_url") {
       const detail = (part["image_url"] as { detail?: string } | undefined)?.detail;
-      tokens += detail === "low" ? IMAGE_TOKENS.low : IMAGE_TOKENS.other;
+      parts.fixed += detail === "low" ? IMAGE_TOKENS.low : IMAGE_TOKENS.other;
     }
   }
-  return tokens;
 }
 
 /** Assistant tool calls: one call is addressed `to=functions.NAME`; several go through `multi_tool_use.parallel`. */
-function toolCallTokens(message: Extract<WireMessage, { role: "assistant" }>, count: CountTokens): number {
+function collectToolCalls(message: Extract<WireMessage, { role: "assistant" }>, parts: PromptParts): void {
   const calls = message.tool_calls ?? [];
-  if (calls.length === 0) return 0;
+  if (calls.length === 0) return;
   if (calls.length === 1) {
     const [call] = calls;
-    return count(` to=functions.${call!.function.name}`) + count(call!.function.arguments);
+    parts.texts.push(` to=functions.${call!.function.name}`, call!.function.arguments);
+    return;
   }
   const uses = calls.map((call) => {
     let parameters: unknown = call.function.arguments;
@@ -136,36 +144,134 @@ function toolCallTokens(message: Extract<WireMessage, { role: "assistant" }>, co
     } catch {}
     return { recipient_name: `functions.${call.function.name}`, parameters };
   });
-  return count(" to=multi_tool_use.parallel") + count(JSON.stringify({ tool_uses: uses }));
+  parts.texts.push(" to=multi_tool_use.parallel", JSON.stringify({ tool_uses: uses }));
 }
 
 /**
- * The prompt tokens of a chat request, counted the way OpenAI's models see it: each message's role
- * and content plus a fixed overhead, tool results under the name of the function they answer,
- * assistant tool calls as addressed messages, tool definitions rendered as a `functions` namespace,
- * and the reply priming. Exact for plain messages; tool rendering is undocumented, so counts with
- * tools are within a few tokens (checked against recorded real usage).
+ * The prompt of a chat request the way OpenAI's models see it: each message's role and content
+ * plus a fixed overhead, tool results under the name of the function they answer, assistant tool
+ * calls as addressed messages, tool definitions rendered as a `functions` namespace, and the reply
+ * priming.
+ */
+function collectPrompt(request: Pick<WireChatRequest, "messages" | "tools">): PromptParts {
+  const parts: PromptParts = { fixed: REPLY_PRIMING, texts: [] };
+  const functionNames = new Map<string, string>();
+  for (const message of request.messages) {
+    let role: string = message.role;
+    if (message.role === "tool") role = `functions.${functionNames.get(message.tool_call_id) ?? "tool"}`;
+    parts.fixed += MESSAGE_OVERHEAD;
+    parts.texts.push(role);
+    collectContent(message.content, parts);
+    if ("name" in message && typeof message.name === "string") {
+      parts.fixed += 1;
+      parts.texts.push(message.name);
+    }
+    if (message.role === "assistant") {
+      for (const call of message.tool_calls ?? []) functionNames.set(call.id, call.function.name);
+      collectToolCalls(message, parts);
+    }
+  }
+  if (request.tools && request.tools.length > 0) {
+    parts.texts.push(renderToolDefinitions(request.tools));
+    parts.fixed += TOOLS_OVERHEAD;
+    if (request.messages.some((message) => message.role === "system")) parts.fixed -= TOOLS_WITH_SYSTEM_DISCOUNT;
+  }
+  return parts;
+}
+
+/** Longest run without whitespace handed to the tokenizer whole (its BPE is quadratic in a run). */
+const MAX_RUN = 256;
+/** About how much text is counted between two looks at the signal and the clock. */
+const SLICE_CHARS = 65_536;
+const LONG_RUN = new RegExp(`\\S{${MAX_RUN + 1},}`, "g");
+
+/**
+ * A text in pieces the tokenizer handles in linear time: runs of more than {@link MAX_RUN}
+ * characters without whitespace (a base64 blob, a protein sequence, `aaaa...`) are cut every
+ * {@link MAX_RUN} characters, which can add a token per cut; everything else is passed whole.
+ */
+function* pieces(text: string): Generator<string> {
+  if (text.length <= MAX_RUN) {
+    yield text;
+    return;
+  }
+  let last = 0;
+  for (const match of text.matchAll(LONG_RUN)) {
+    if (match.index > last) yield* slices(text.slice(last, match.index));
+    const run = match[0];
+    for (let offset = 0; offset < run.length; offset += MAX_RUN) yield run.slice(offset, offset + MAX_RUN);
+    last = match.index + run.length;
+  }
+  if (last < text.length) yield* slices(text.slice(last));
+}
+
+const isSpace = (character: string | undefined) => character === undefined || /\s/.test(character);
+
+/**
+ * Ordinary text in slices of about {@link SLICE_CHARS}, cut only before a single space between two
+ * non-spaces: the tokenizer's pre-split puts such a space at the start of the next word's piece,
+ * so the cut changes no token.
+ */
+function* slices(text: string): Generator<string> {
+  let start = 0;
+  while (text.length - start > SLICE_CHARS) {
+    let cut = text.indexOf(" ", start + SLICE_CHARS);
+    while (cut !== -1 && (isSpace(text[cut - 1]) || isSpace(text[cut + 1]))) cut = text.indexOf(" ", cut + 1);
+    if (cut === -1) break;
+    yield text.slice(start, cut);
+    start = cut;
+  }
+  yield text.slice(start);
+}
+
+function countText(text: string, count: CountTokens): number {
+  let tokens = 0;
+  for (const piece of pieces(text)) tokens += count(piece);
+  return tokens;
+}
+
+/**
+ * The prompt tokens of a chat request, counted the way OpenAI's models see it (see
+ * {@link collectPrompt}). Exact for plain messages, except inside runs of more than 256 characters
+ * without whitespace, counted in 256-character pieces (a token or so over per piece); tool
+ * rendering is undocumented, so counts with tools are within a few tokens (checked against
+ * recorded real usage). Linear in the prompt's length.
  */
 export function countOpenAITokens(
   request: Pick<WireChatRequest, "messages" | "tools">,
   encoding: TokenEncoding,
 ): number {
   const count = counter(encoding);
-  const functionNames = new Map<string, string>();
-  let tokens = REPLY_PRIMING;
-  for (const message of request.messages) {
-    let role: string = message.role;
-    if (message.role === "tool") role = `functions.${functionNames.get(message.tool_call_id) ?? "tool"}`;
-    tokens += MESSAGE_OVERHEAD + count(role) + contentTokens(message.content, count);
-    if ("name" in message && typeof message.name === "string") tokens += 1 + count(message.name);
-    if (message.role === "assistant") {
-      for (const call of message.tool_calls ?? []) functionNames.set(call.id, call.function.name);
-      tokens += toolCallTokens(message, count);
+  const parts = collectPrompt(request);
+  let tokens = parts.fixed;
+  for (const text of parts.texts) tokens += countText(text, count);
+  return tokens;
+}
+
+/**
+ * {@link countOpenAITokens}, giving the event loop back every 64K characters: a long prompt
+ * neither freezes the process nor outlives the call's signal or deadline (`stop` is asked between
+ * slices and may throw).
+ */
+export async function countOpenAITokensAsync(
+  request: Pick<WireChatRequest, "messages" | "tools">,
+  encoding: TokenEncoding,
+  stop: () => void,
+): Promise<number> {
+  const count = counter(encoding);
+  const parts = collectPrompt(request);
+  let tokens = parts.fixed;
+  let sinceYield = 0;
+  for (const text of parts.texts) {
+    for (const piece of pieces(text)) {
+      tokens += count(piece);
+      sinceYield += piece.length;
+      if (sinceYield >= SLICE_CHARS) {
+        sinceYield = 0;
+        await new Promise((resolve) => setImmediate(resolve));
+        stop();
+      }
     }
-  }
-  if (request.tools && request.tools.length > 0) {
-    tokens += count(renderToolDefinitions(request.tools)) + TOOLS_OVERHEAD;
-    if (request.messages.some((message) => message.role === "system")) tokens -= TOOLS_WITH_SYSTEM_DISCOUNT;
   }
   return tokens;
 }
