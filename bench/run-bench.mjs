@@ -194,7 +194,7 @@ execFileSync("npm", ["run", "build"], { cwd: resolve(here, ".."), stdio: "ignore
 const { child, port } = await startServer();
 const base = `http://127.0.0.1:${port}/v1`;
 const runs = { seq: {}, conc: {}, stream: {}, ratelimit: {}, fleet: {} };
-const redis = skipFleet ? undefined : await startRedis();
+const redis = await startRedis();
 const FLEET_SIZES = [1, 4, 8];
 const FLEET_CLIENTS = pick(["director-llm", "director-llm + Redis", "openai", "langchain"]).filter(
   (name) => redis !== undefined || name !== "director-llm + Redis",
@@ -348,6 +348,8 @@ if (!skipFleet) {
       `| ${name} | ${processes} | ${fmt(m(label, "fleet", "completed"))} / ${N.rl} | ${fmt(wall, 1)} | ${ratio(wall, bestRl)} | ${fmt(m(label, "fleet", "got_429"))} |`,
     );
   }
+}
+{
   const redisSeq = m("director-llm + Redis", "seq", "median_us");
   if (redisSeq !== undefined && !fleetOnly) {
     lines.push("");

@@ -202,7 +202,7 @@ export async function runCli(io: CliIo): Promise<number> {
     }
     const status = response.error.status_code === undefined ? "" : ` (HTTP ${response.error.status_code})`;
     io.stderr.write(
-      `error: ${response.error.kind}${status}: ${response.error.message}\n${hintFor(response.error.kind, llm.config.api_base)}\n`,
+      `error: ${response.error.kind}${status}: ${response.error.message}\n${hintFor(response.error.kind, llm.config.api_base_redacted)}\n`,
     );
     return 1;
   }

@@ -72,6 +72,8 @@ export interface ConfigContext {
 }
 
 const INSPECT = Symbol.for("nodejs.util.inspect.custom");
+/** Time limits that accept `Infinity` (env `Infinity`) for "no limit". */
+const SECONDS_OPTIONS: readonly (keyof BaseLLMConfigOptions)[] = ["timeout", "total_timeout"];
 
 /**
  * Provider-neutral configuration, resolved once at construction: explicit option, then environment
@@ -116,15 +118,21 @@ export class BaseLLMConfig {
     };
     const numberOption = (option: keyof BaseLLMConfigOptions, fallback: number | undefined) => {
       const explicit = options[option];
-      if (explicit !== undefined) {
-        if (typeof explicit !== "number" || !Number.isFinite(explicit))
-          fail(option, "must be a finite number");
+      if (explicit !== undefined && explicit !== null) {
+        const infinite = explicit === Number.POSITIVE_INFINITY && SECONDS_OPTIONS.includes(option);
+        if (typeof explicit !== "number" || (!Number.isFinite(explicit) && !infinite))
+          fail(
+            option,
+            `must be a finite number (got ${typeof explicit === "string" ? JSON.stringify(explicit) : String(explicit)})`,
+          );
         return explicit as number;
       }
       const raw = fromEnv(option);
       if (raw === undefined) return fallback;
       const parsed = Number(raw);
-      if (raw.trim() === "" || !Number.isFinite(parsed)) fail(option, `must be a number (got "${raw}")`);
+      const infinite = parsed === Number.POSITIVE_INFINITY && SECONDS_OPTIONS.includes(option);
+      if (raw.trim() === "" || (!Number.isFinite(parsed) && !infinite))
+        fail(option, `must be a number (got "${raw}")`);
       return parsed;
     };
     const stringOption = (option: keyof BaseLLMConfigOptions, fallback: string | undefined) => {
@@ -174,7 +182,7 @@ export class BaseLLMConfig {
     if (totalTimeout !== undefined && totalTimeout <= 0) {
       fail("total_timeout", `must be a positive number of seconds (got ${totalTimeout})`);
     }
-    this.total_timeout = totalTimeout;
+    this.total_timeout = totalTimeout === Number.POSITIVE_INFINITY ? undefined : totalTimeout;
 
     const maxRetries = numberOption("max_retries", 2) as number;
     if (!Number.isInteger(maxRetries) || maxRetries < 0)
@@ -206,6 +214,24 @@ export class BaseLLMConfig {
     return this.#api_key;
   }
 
+  /**
+   * Every configured secret, removed from messages wherever they appear: the key, every custom
+   * header value, and the values in `api_base`'s query string (4 characters or more, so that
+   * short values like `1` do not mangle messages).
+   */
+  get secrets(): readonly string[] {
+    const values = [...Object.values(this.headers), ...new URL(this.api_base).searchParams.values()];
+    return [this.#api_key, ...values.filter((value) => value.length >= 4)];
+  }
+
+  /** `api_base` with its query values redacted, for messages and `util.inspect`. */
+  get api_base_redacted(): string {
+    const url = new URL(this.api_base);
+    if (url.search === "") return this.api_base;
+    for (const name of [...url.searchParams.keys()]) url.searchParams.set(name, "[redacted]");
+    return url.toString().replace(/%5Bredacted%5D/g, "[redacted]");
+  }
+
   /** The Redis URL of the shared rate budget, if any. Hidden from `JSON.stringify` and `util.inspect` (it may hold a password). */
   get redis_url(): string | undefined {
     return this.#redis_url;
@@ -223,6 +249,7 @@ export class BaseLLMConfig {
       api_key: "[redacted]",
       ...(this.#redis_url === undefined ? {} : { redis_url: redactRedisUrl(this.#redis_url) }),
       ...(this as unknown as Record<string, unknown>),
+      api_base: this.api_base_redacted,
       headers,
     };
   }

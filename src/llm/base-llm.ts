@@ -1,6 +1,6 @@
 import type { BaseLLMConfig } from "../core/base-llm-config.js";
 import type { ChatCompletionOptions } from "../core/chat-options.js";
-import { LLMError } from "../core/llm-error.js";
+import { abortedByCaller, LLMError } from "../core/llm-error.js";
 import { LLMResponse, LLMResponseStatus } from "../core/llm-response.js";
 import type { ChatMessage } from "../core/messages.js";
 import type { StreamPart } from "../core/stream-part.js";
@@ -22,8 +22,18 @@ export interface PreparedRequest {
   response_format_type?: string | undefined;
   /** The output budget the request sends (`max_tokens` or `max_completion_tokens`). */
   max_tokens: number;
-  /** The prompt's token count (memoized; counted only when pacing needs it). */
-  prompt_tokens: () => number;
+  /**
+   * The prompt's token count, counted at most once and only when pacing needs it. A long count
+   * gives the event loop back and calls `stop` between slices (it throws when the call's signal
+   * fired or its deadline passed).
+   */
+  prompt_tokens: (stop: () => void) => Promise<number> | number;
+  /**
+   * Pre-send checks that need the prompt's size (the context window), run once before the first
+   * attempt; may lower the payload's output budget (update `max_tokens` too) and add warnings.
+   * Throws {@link LLMError} (e.g. `context_length_exceeded`, nothing sent).
+   */
+  check?: ((stop: () => void) => Promise<void>) | undefined;
   /** Warnings to put on the response (e.g. `max_tokens` lowered to fit the context window). */
   warnings: string[];
 }
@@ -243,14 +253,26 @@ export abstract class BaseLLM {
         model: prepared.model,
         mode: this.config.rate_limit,
         redisUrl: this.config.redis_url,
-        probeLeaseMs: attemptTimeoutMs + 1000,
+        probeLeaseMs: Math.min(attemptTimeoutMs, 120_000) + 1000,
       });
       this.#budgets.set(prepared.model, budget);
     }
+    const stop = () => {
+      if (signal?.aborted) throw abortedByCaller();
+      if (deadlineAt !== undefined && Date.now() >= deadlineAt) {
+        throw new LLMError({
+          kind: "timeout",
+          message: "total_timeout exceeded while counting the prompt's tokens",
+        });
+      }
+    };
+    await prepared.check?.(stop);
     const { value: response, attempts } = await retryWithBackoff({
       run: async (context) => {
+        const promptTokens = budget?.countsTokens ? await prepared.prompt_tokens(stop) : 0;
         const reservation = await budget?.acquire({
-          promptTokens: prepared.prompt_tokens,
+          promptTokens: () => promptTokens,
+          maxWaitMs: this.config.retry.max_retry_after_ms,
           maxTokens: prepared.max_tokens,
           signal,
           deadlineAt,

@@ -11,10 +11,13 @@ export interface CallLimits {
   deadlineAt: number | undefined;
 }
 
-function checkSeconds(name: string, value: number | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
-    throw new InvalidArgumentError(name, `must be a positive number of seconds (got ${String(value)})`);
+function checkSeconds(name: string, value: number | null | undefined): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== "number" || Number.isNaN(value) || value <= 0) {
+    throw new InvalidArgumentError(
+      name,
+      `must be a positive number of seconds, or Infinity for none (got ${typeof value === "string" ? JSON.stringify(value) : String(value)})`,
+    );
   }
   return value;
 }
@@ -32,6 +35,9 @@ export function resolveCallLimits(options: ChatCompletionOptions, config: BaseLL
   return {
     signal,
     attemptTimeoutMs: Math.round(timeout * 1000),
-    deadlineAt: totalTimeout === undefined ? undefined : Date.now() + Math.round(totalTimeout * 1000),
+    deadlineAt:
+      totalTimeout === undefined || totalTimeout === Number.POSITIVE_INFINITY
+        ? undefined
+        : Date.now() + Math.round(totalTimeout * 1000),
   };
 }

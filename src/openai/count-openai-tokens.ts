@@ -174,7 +174,8 @@ function collectPrompt(request: Pick<WireChatRequest, "messages" | "tools">): Pr
   if (request.tools && request.tools.length > 0) {
     parts.texts.push(renderToolDefinitions(request.tools));
     parts.fixed += TOOLS_OVERHEAD;
-    if (request.messages.some((message) => message.role === "system")) parts.fixed -= TOOLS_WITH_SYSTEM_DISCOUNT;
+    if (request.messages.some((message) => message.role === "system"))
+      parts.fixed -= TOOLS_WITH_SYSTEM_DISCOUNT;
   }
   return parts;
 }

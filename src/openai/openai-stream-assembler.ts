@@ -59,6 +59,8 @@ export class OpenAIStreamAssembler {
     private readonly options: {
       request_id?: string | undefined;
       response_format_type?: string | undefined;
+      /** Removed from error messages (servers echo keys and headers back). */
+      secrets?: readonly string[];
     } = {},
   ) {}
 
@@ -71,7 +73,11 @@ export class OpenAIStreamAssembler {
     if (!isRecord(chunk)) throw this.#invalid("stream event is not a JSON object");
     const data = chunk as WireChunk;
     if (data.error !== undefined && data.error !== null)
-      throw classifyStreamError({ error: data.error, request_id: this.options.request_id, secrets: [] });
+      throw classifyStreamError({
+        error: data.error,
+        request_id: this.options.request_id,
+        secrets: this.options.secrets ?? [],
+      });
     // Azure's trailing content-filter chunk has `id: ""` and `model: ""`: an empty string never
     // erases a value already received.
     if (typeof data.model === "string" && data.model !== "") this.#model = data.model;

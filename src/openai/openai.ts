@@ -1,5 +1,4 @@
 import type { ChatCompletionOptions } from "../core/chat-options.js";
-import { LLMError } from "../core/llm-error.js";
 import type { LLMResponse } from "../core/llm-response.js";
 import type { ChatMessage } from "../core/messages.js";
 import { BaseLLM, type OpenStream, type PreparedRequest, type SendContext } from "../llm/base-llm.js";
@@ -8,7 +7,8 @@ import { openRequest, type PostRequest, postJson } from "../transport/post-reque
 import { readSseJson } from "../transport/read-sse-json.js";
 import { buildOpenAIRequest } from "./build-openai-request.js";
 import { convertToOpenAIMessages } from "./convert-to-openai-messages.js";
-import { countOpenAITokens, upperBoundTokens } from "./count-openai-tokens.js";
+import { countOpenAITokens, countOpenAITokensAsync } from "./count-openai-tokens.js";
+import { fitContextWindow } from "./fit-context-window.js";
 import { mapOpenAIResponse } from "./map-openai-response.js";
 import { getModelInfo } from "./openai-chat-model.js";
 import type { WireChatRequest } from "./openai-chat-api.js";
@@ -28,34 +28,6 @@ function endpoint(apiBase: string, path: string): string {
 
 function encodingOf(model: string) {
   return getModelInfo(model)?.encoding ?? "o200k_base";
-}
-
-/**
- * Checks a known model's context window before anything is sent: a prompt that alone does not fit
- * fails as `context_length_exceeded`; one that fits but leaves less room than the output budget
- * gets the budget lowered, with a warning. Cheap for most requests (an upper bound first).
- */
-function fitContextWindow(payload: WireChatRequest, promptTokens: () => number, warnings: string[]): void {
-  const info = getModelInfo(payload.model);
-  if (info === undefined) return;
-  const key = payload.max_completion_tokens !== undefined ? "max_completion_tokens" : "max_tokens";
-  const budget = payload[key] ?? 0;
-  if (upperBoundTokens(payload) + budget <= info.context_window) return;
-  const prompt = promptTokens();
-  if (prompt >= info.context_window) {
-    throw new LLMError({
-      kind: "context_length_exceeded",
-      message: `This model's maximum context length is ${info.context_window} tokens. However, your messages resulted in ${prompt} tokens (counted before sending; nothing was sent).`,
-      code: "context_length_exceeded",
-    });
-  }
-  if (prompt + budget > info.context_window) {
-    const lowered = info.context_window - prompt;
-    payload[key] = lowered;
-    warnings.push(
-      `${key} lowered from ${budget} to ${lowered} so that the ${prompt}-token prompt fits ${payload.model}'s ${info.context_window}-token context window`,
-    );
-  }
 }
 
 /**
@@ -87,7 +59,7 @@ export class OpenAI extends BaseLLM {
     };
     this.#jsonHeaders = { ...headers, accept: "application/json" };
     this.#streamHeaders = { ...headers, accept: "text/event-stream" };
-    this.#secrets = [this.config.api_key];
+    this.#secrets = this.config.secrets;
   }
 
   override count_tokens(
@@ -110,18 +82,23 @@ export class OpenAI extends BaseLLM {
     stream: boolean,
   ): PreparedRequest {
     const payload = buildOpenAIRequest({ messages, call: options, defaults: this.config, stream });
-    let counted: number | undefined;
-    const prompt_tokens = () => (counted ??= countOpenAITokens(payload, encodingOf(payload.model)));
+    let counted: Promise<number> | undefined;
+    const prompt_tokens = (stop: () => void) =>
+      (counted ??= countOpenAITokensAsync(payload, encodingOf(payload.model), stop));
     const warnings: string[] = [];
-    fitContextWindow(payload, prompt_tokens, warnings);
-    return {
+    const prepared: PreparedRequest = {
       model: payload.model,
       payload,
       response_format_type: options.response_format?.type,
       max_tokens: payload.max_tokens ?? payload.max_completion_tokens ?? 0,
       prompt_tokens,
+      check: async (stop) => {
+        await fitContextWindow({ payload, promptTokens: () => prompt_tokens(stop), warnings });
+        prepared.max_tokens = payload.max_tokens ?? payload.max_completion_tokens ?? 0;
+      },
       warnings,
     };
+    return prepared;
   }
 
   protected override async sendRequest(
@@ -147,6 +124,7 @@ export class OpenAI extends BaseLLM {
       assembler: new OpenAIStreamAssembler({
         request_id: firstHeader(exchange.headers, "x-request-id"),
         response_format_type: prepared.response_format_type,
+        secrets: this.#secrets,
       }),
     };
   }

@@ -1,5 +1,4 @@
-/** Longest single timer: Node fires anything past 2^31-1 ms after 1 ms instead. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
+import { timerDelay } from "./timer-limits.js";
 
 /** Waits `delayMs`, or rejects with `onAbort()` as soon as `signal` fires. Leaves no timer or listener. */
 export function abortableDelay(options: {
@@ -17,13 +16,10 @@ export function abortableDelay(options: {
       clearTimeout(timer);
       reject(onAbort());
     };
-    const timer = setTimeout(
-      () => {
-        signal?.removeEventListener("abort", abort);
-        resolve();
-      },
-      Math.min(MAX_TIMER_MS, Math.max(0, delayMs)),
-    );
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", abort);
+      resolve();
+    }, timerDelay(delayMs));
     signal?.addEventListener("abort", abort, { once: true });
   });
 }

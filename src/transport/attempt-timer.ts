@@ -1,3 +1,5 @@
+import { timerDelay } from "./timer-limits.js";
+
 /** Why an attempt ended early: our own time limit, or the caller's signal. */
 export type AttemptAbortReason = "timeout" | "aborted";
 
@@ -14,6 +16,8 @@ export class AttemptTimer {
   #onFire: ((reason: AttemptAbortReason) => void) | undefined;
   #idle: { idleMs: number; deadlineAt: number | undefined; lastProgressAt: number } | undefined;
   #deadlinePassed = false;
+  /** When the plain (not idle) limit is due. */
+  #dueAt = Number.POSITIVE_INFINITY;
   readonly #onCallerAbort = () => this.#fire("aborted");
 
   constructor(callerSignal: AbortSignal | undefined, timeoutMs: number) {
@@ -42,11 +46,14 @@ export class AttemptTimer {
     if (this.#reason !== undefined) callback(this.#reason);
   }
 
-  /** Starts the time limit again (an idle timeout restarts on every event). */
+  /** Starts the time limit again (`Infinity`: none). Limits past a timer's range are re-armed. */
   restartTimer(timeoutMs: number): void {
     if (this.#reason !== undefined) return;
     if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => this.#onTimer(), Math.max(0, timeoutMs));
+    this.#timer = undefined;
+    this.#dueAt = Date.now() + timeoutMs;
+    if (timeoutMs === Number.POSITIVE_INFINITY) return;
+    this.#timer = setTimeout(() => this.#onTimer(), timerDelay(timeoutMs));
   }
 
   /**
@@ -75,10 +82,14 @@ export class AttemptTimer {
       const now = Date.now();
       const waitMs = this.#idleWaitMs(now);
       if (waitMs > 0) {
-        this.#timer = setTimeout(() => this.#onTimer(), waitMs);
+        if (waitMs !== Number.POSITIVE_INFINITY)
+          this.#timer = setTimeout(() => this.#onTimer(), timerDelay(waitMs));
         return;
       }
       this.#deadlinePassed = this.#idle.deadlineAt !== undefined && now >= this.#idle.deadlineAt;
+    } else if (Date.now() < this.#dueAt) {
+      this.#timer = setTimeout(() => this.#onTimer(), timerDelay(this.#dueAt - Date.now()));
+      return;
     }
     this.#fire("timeout");
   }

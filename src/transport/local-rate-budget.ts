@@ -1,5 +1,6 @@
 import type { FixedRateLimit } from "../core/base-llm-config.js";
 import { abortedByCaller, LLMError } from "../core/llm-error.js";
+import { timerDelay } from "./timer-limits.js";
 import type { AcquireOptions, BudgetHeaders, RateBudget, Reservation } from "./rate-budget.js";
 import { type ReportedLimit, readRateLimitHeaders } from "./rate-limit-headers.js";
 
@@ -12,6 +13,7 @@ interface Bucket {
 }
 
 interface Waiter {
+  maxWaitMs: number;
   /** Tokens this request will be charged (prompt plus max output), computed on first need. */
   cost: () => number;
   prompt: () => number;
@@ -21,18 +23,22 @@ interface Waiter {
 }
 
 const PER_MINUTE_MS = 60_000;
+/**
+ * How many requests go before the first response tells the limits. One: a larger first wave
+ * would not wait for a whole answer, but 429s any server whose bucket is smaller than the wave
+ * (Azure deployments with a few requests per minute); the mechanism takes any size.
+ */
+export const FIRST_WAVE = 1;
 /** The smallest share of the learned rate this process will use after repeated 429s. */
 const MIN_SHARE = 1 / 16;
 /** Share regained per successful response after a 429 (additive increase). */
 const SHARE_RECOVERY = 0.01;
-/** Longest single timer; Node clamps anything past 2^31-1 ms to 1 ms. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * A client-side request and token budget for one (api_base, key, model), in this process. Learned
  * from `x-ratelimit-*` headers (the reset time gives the refill rate), or fixed. Requests wait
- * their turn first in first out; until the first response's headers arrive, one request goes
- * alone. Other processes on the same key show in the headers (more missing than this process
+ * their turn first in first out; until the first response's headers arrive, a first wave of
+ * {@link FIRST_WAVE} requests goes. Other processes on the same key show in the headers (more missing than this process
  * sent) and in 429s: a 429 that says when to come back pauses every waiter until then and halves
  * the share of the learned rate (and burst) this process uses; each success wins a little back.
  */
@@ -46,6 +52,8 @@ export class LocalRateBudget implements RateBudget {
   #pausedUntil = 0;
   /** Fraction of the learned refill rate used: 1 until a 429 says others share the key. */
   #share = 1;
+  /** First-wave requests sent before any limits were known, not yet settled. */
+  #probesOut = 0;
   readonly #fixed: boolean;
 
   constructor(fixed?: Readonly<FixedRateLimit>) {
@@ -60,6 +68,10 @@ export class LocalRateBudget implements RateBudget {
     return this.#share;
   }
 
+  get countsTokens(): boolean {
+    return this.#state !== "unlimited" && (this.#state !== "learned" || this.#tokens !== undefined);
+  }
+
   close(): Promise<void> {
     return Promise.resolve();
   }
@@ -67,10 +79,7 @@ export class LocalRateBudget implements RateBudget {
   acquire(options: AcquireOptions): Promise<Reservation> {
     if (this.#state === "unlimited" && this.#pausedUntil <= Date.now())
       return Promise.resolve(this.#reservation(0, 0, false));
-    if (this.#state === "unknown" && this.#queue.length === 0) {
-      this.#state = "probing";
-      return Promise.resolve(this.#reservation(0, 0, true));
-    }
+    if (this.#canProbe() && this.#queue.length === 0) return Promise.resolve(this.#probe());
     let memo: number | undefined;
     const prompt = () => (memo ??= options.promptTokens());
     return new Promise<Reservation>((resolve, reject) => {
@@ -78,6 +87,7 @@ export class LocalRateBudget implements RateBudget {
       if (signal?.aborted) return reject(abortedByCaller());
       let deadlineTimer: NodeJS.Timeout | undefined;
       const waiter: Waiter = {
+        maxWaitMs: options.maxWaitMs ?? Number.POSITIVE_INFINITY,
         prompt,
         cost: () => prompt() + options.maxTokens,
         resolve,
@@ -97,10 +107,7 @@ export class LocalRateBudget implements RateBudget {
       const onAbort = () => leave(abortedByCaller());
       signal?.addEventListener("abort", onAbort, { once: true });
       if (deadlineAt !== undefined) {
-        deadlineTimer = setTimeout(
-          () => leave(budgetTimeout()),
-          Math.min(MAX_TIMER_MS, Math.max(0, deadlineAt - Date.now())),
-        );
+        deadlineTimer = setTimeout(() => leave(budgetTimeout()), timerDelay(deadlineAt - Date.now()));
       }
       this.#queue.push(waiter);
       this.#pump();
@@ -117,6 +124,17 @@ export class LocalRateBudget implements RateBudget {
     this.#pausedUntil = Math.max(this.#pausedUntil, Date.now() + retryAfterMs);
     this.#share = Math.max(MIN_SHARE, this.#share / 2);
     this.#pump();
+  }
+
+  /** Whether one more request of the first wave may go before any limits are known. */
+  #canProbe(): boolean {
+    return (this.#state === "unknown" || this.#state === "probing") && this.#probesOut < FIRST_WAVE;
+  }
+
+  #probe(): Reservation {
+    this.#state = "probing";
+    this.#probesOut += 1;
+    return this.#reservation(0, 0, true);
   }
 
   #reservation(promptTokens: number, charged: number, probe: boolean): Reservation {
@@ -145,7 +163,11 @@ export class LocalRateBudget implements RateBudget {
           this.#refill();
           this.#share = Math.min(1, this.#share + SHARE_RECOVERY);
         }
-        if (probe && this.#state === "probing") this.#state = responded ? "unlimited" : "unknown";
+        if (probe) {
+          this.#probesOut -= 1;
+          if (this.#state === "probing" && responded) this.#state = "unlimited";
+          else if (this.#state === "probing" && this.#probesOut === 0) this.#state = "unknown";
+        }
         this.#pump();
       },
     };
@@ -158,9 +180,10 @@ export class LocalRateBudget implements RateBudget {
     if (!reported.requests && !reported.tokens) return false;
     this.#refill();
     if (this.#state === "probing" && reported.requests && !this.#requests) {
-      // The first report: this process has sent one request; more missing means others share the key.
+      // The first report: this process has sent its first wave; more missing means others share the key.
       const missing = reported.requests.limit - reported.requests.remaining;
-      if (missing > 1) this.#share = Math.max(MIN_SHARE, 1 / missing);
+      const own = Math.max(1, this.#probesOut);
+      if (missing > own) this.#share = Math.max(MIN_SHARE, own / missing);
     }
     if (reported.requests) this.#requests = update(this.#requests, reported.requests);
     if (reported.tokens) this.#tokens = update(this.#tokens, reported.tokens);
@@ -174,17 +197,27 @@ export class LocalRateBudget implements RateBudget {
     this.#refilledAt = now;
     for (const bucket of [this.#requests, this.#tokens]) {
       if (bucket) {
-        // A share of the rate is also a share of the burst: bursts are what 429 a shared key.
+        // A share of the rate is also a share of the burst (bursts are what 429 a shared key),
+        // but never less than the waiting request needs, or it could never go.
+        const floor = bucket === this.#tokens ? this.#headTokens() : 1;
         bucket.available = Math.min(
-          Math.max(1, bucket.capacity * this.#share),
+          Math.max(floor, bucket.capacity * this.#share),
           bucket.available + elapsed * bucket.ratePerMs * this.#share,
         );
       }
     }
   }
 
+  /** The tokens the head of the queue will be charged (0 when nobody waits). */
+  #headTokens(): number {
+    const head = this.#queue[0];
+    return head === undefined || this.#tokens === undefined
+      ? 0
+      : Math.min(head.cost(), this.#tokens.capacity);
+  }
+
   #schedule(waitMs: number): void {
-    this.#timer = setTimeout(() => this.#pump(), Math.min(MAX_TIMER_MS, Math.max(1, Math.ceil(waitMs))));
+    this.#timer = setTimeout(() => this.#pump(), Math.max(1, timerDelay(waitMs)));
   }
 
   #pump(): void {
@@ -198,13 +231,12 @@ export class LocalRateBudget implements RateBudget {
       this.#schedule(pausedMs);
       return;
     }
-    if (this.#state === "probing") return;
-    if (this.#state === "unknown") {
-      const next = this.#queue.shift();
-      if (next === undefined) return;
-      next.cleanup();
-      this.#state = "probing";
-      next.resolve(this.#reservation(0, 0, true));
+    if (this.#state === "unknown" || this.#state === "probing") {
+      while (this.#canProbe() && this.#queue.length > 0) {
+        const next = this.#queue.shift()!;
+        next.cleanup();
+        next.resolve(this.#probe());
+      }
       return;
     }
     this.#refill();
@@ -222,6 +254,12 @@ export class LocalRateBudget implements RateBudget {
       this.#refill();
       const rate = this.#share;
       const waitMs = Math.max(waitFor(this.#requests, 1, rate), waitFor(this.#tokens, tokens, rate));
+      if (waitMs > head.maxWaitMs) {
+        this.#queue.shift();
+        head.cleanup();
+        head.reject(tooLongWait(waitMs, head.maxWaitMs));
+        continue;
+      }
       if (waitMs > 0) {
         this.#schedule(waitMs);
         return;
@@ -240,6 +278,15 @@ export function budgetTimeout(): LLMError {
   return new LLMError({
     kind: "timeout",
     message: "total_timeout exceeded while waiting for rate-limit budget",
+  });
+}
+
+/** The error of a request whose turn is further away than the caller will wait. */
+export function tooLongWait(waitMs: number, maxWaitMs: number): LLMError {
+  return new LLMError({
+    kind: "rate_limit",
+    message: `the rate-limit budget allows this request only in ${Math.ceil(waitMs / 1000)} s, longer than max_retry_after_ms (${maxWaitMs} ms); nothing was sent`,
+    retry_after_ms: Number.isFinite(waitMs) ? Math.ceil(waitMs) : undefined,
   });
 }
 

@@ -20,6 +20,8 @@ export interface AcquireOptions {
   signal?: AbortSignal | undefined;
   /** Absolute time (ms since epoch) by which the whole call must end. */
   deadlineAt?: number | undefined;
+  /** Longest wait for budget, in ms; a longer one fails at once as `rate_limit` (like a long `retry-after`). */
+  maxWaitMs?: number | undefined;
 }
 
 /**
@@ -30,6 +32,8 @@ export interface AcquireOptions {
 export interface RateBudget {
   /** Waits for this request's turn. Rejects with `aborted`, or `timeout` at `deadlineAt`. */
   acquire(options: AcquireOptions): Promise<Reservation>;
+  /** Whether `acquire` may need the prompt's tokens (counting is skipped when it does not). */
+  readonly countsTokens: boolean;
   /** Releases connections the budget holds (none for the local one). */
   close(): Promise<void>;
 }

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { FixedRateLimit } from "../core/base-llm-config.js";
 import { abortedByCaller } from "../core/llm-error.js";
 import { abortableDelay } from "./abortable-delay.js";
-import { budgetTimeout, LocalRateBudget } from "./local-rate-budget.js";
+import { budgetTimeout, FIRST_WAVE, LocalRateBudget, tooLongWait } from "./local-rate-budget.js";
 import type { AcquireOptions, BudgetHeaders, RateBudget, Reservation } from "./rate-budget.js";
 import { readRateLimitHeaders } from "./rate-limit-headers.js";
 import type { RedisConnection } from "./redis-connection.js";
@@ -46,6 +46,9 @@ export class RedisRateBudget implements RateBudget {
     return this.#keys;
   }
 
+  /** The shared budget may have a token bucket that this process has not seen yet. */
+  readonly countsTokens = true;
+
   close(): Promise<void> {
     return this.#connection.close();
   }
@@ -63,6 +66,7 @@ export class RedisRateBudget implements RateBudget {
         this.#fixed?.requests_per_minute ?? "",
         this.#fixed?.tokens_per_minute ?? "",
         PROBE_POLL_MS,
+        FIRST_WAVE,
       ]);
       if (reply === undefined) return this.#fallback.acquire(options);
       const [outcome, waitMs, tokens] = reply;
@@ -74,6 +78,10 @@ export class RedisRateBudget implements RateBudget {
       if (deadlineAt !== undefined && Date.now() + waitMs >= deadlineAt) {
         reservation?.cancel();
         throw budgetTimeout();
+      }
+      if (options.maxWaitMs !== undefined && waitMs > options.maxWaitMs) {
+        reservation?.cancel();
+        throw tooLongWait(waitMs, options.maxWaitMs);
       }
       if (waitMs > 0) {
         try {

@@ -1,0 +1,41 @@
+import { LLMError } from "../core/llm-error.js";
+import { hasExactTokenizer, upperBoundTokens } from "./count-openai-tokens.js";
+import { getModelInfo } from "./openai-chat-model.js";
+import type { WireChatRequest } from "./openai-chat-api.js";
+
+/**
+ * Checks a known model's context window before anything is sent: a prompt that alone does not fit
+ * fails as `context_length_exceeded`; one that fits but leaves less room than the output budget
+ * gets the budget lowered (in `payload`), with a warning. Cheap for most requests (an upper bound
+ * shows they are far from the limit). Only an exact count refuses or shrinks: without the
+ * optional `gpt-tokenizer` the counts are estimates, and the request goes as it is (the server
+ * then decides).
+ */
+export async function fitContextWindow(options: {
+  payload: WireChatRequest;
+  promptTokens: () => Promise<number>;
+  warnings: string[];
+}): Promise<void> {
+  const { payload, warnings } = options;
+  const info = getModelInfo(payload.model);
+  if (info === undefined) return;
+  const key = payload.max_completion_tokens !== undefined ? "max_completion_tokens" : "max_tokens";
+  const budget = payload[key] ?? 0;
+  if (upperBoundTokens(payload) + budget <= info.context_window) return;
+  if (!hasExactTokenizer()) return;
+  const prompt = await options.promptTokens();
+  if (prompt >= info.context_window) {
+    throw new LLMError({
+      kind: "context_length_exceeded",
+      message: `This model's maximum context length is ${info.context_window} tokens. However, your messages resulted in ${prompt} tokens (counted exactly before sending; nothing was sent).`,
+      code: "context_length_exceeded",
+    });
+  }
+  if (prompt + budget > info.context_window) {
+    const lowered = info.context_window - prompt;
+    payload[key] = lowered;
+    warnings.push(
+      `${key} lowered from ${budget} to ${lowered} so that the ${prompt}-token prompt fits ${payload.model}'s ${info.context_window}-token context window`,
+    );
+  }
+}
