@@ -6,6 +6,7 @@ import { RedisConnection } from "../src/transport/redis-connection.js";
 import { RedisRateBudget } from "../src/transport/redis-rate-budget.js";
 import { TEST_KEY, timed } from "./helpers/client.js";
 import { fleetTotals, runFleet } from "./helpers/fleet.js";
+import { completion, json } from "./helpers/handlers.js";
 import { rateLimitedServer } from "./helpers/rate-limited.js";
 import { freePort, RedisServer, redisCommand } from "./helpers/redis-server.js";
 import { type TestServer, useTestServer } from "./helpers/test-server.js";
@@ -20,6 +21,12 @@ const LIMITED_HEADERS = {
   "x-ratelimit-remaining-requests": "0",
   "x-ratelimit-reset-requests": "200ms",
 };
+/** A 200 with plenty of budget left in its rate-limit headers. */
+const ROOMY = json(200, completion("hi"), {
+  "x-ratelimit-limit-requests": "100",
+  "x-ratelimit-remaining-requests": "99",
+  "x-ratelimit-reset-requests": "600ms",
+});
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A server at 20 requests/s (burst 10) and the token budget of 20 such requests per second. */
@@ -102,52 +109,46 @@ describe("fleet: processes that share a key", () => {
     ]);
   });
 
-  it("Redis killed mid-run: nothing is lost and every process exits on its own", async () => {
+  /** Runs a fleet on Redis and applies `fault` to Redis `afterMs` in; every call must succeed. */
+  async function withFault(options: {
+    processes: number;
+    count: number;
+    afterMs: number;
+    fault: () => unknown;
+  }) {
     const stats = fleetServer(server);
-    let killed: Promise<void> | undefined;
+    let applied: Promise<unknown> | undefined;
     const results = await runFleet({
-      processes: 4,
+      processes: options.processes,
       base: `${server.url}/v1`,
       key: freshKey(),
-      count: 80,
-      concurrency: 16,
+      count: options.count,
+      concurrency: 4 * options.processes,
       redisUrl: redis.url,
       timeoutMs: 30_000,
       onSpawned: () => {
-        killed = sleep(1500).then(() => redis.kill());
+        applied = sleep(options.afterMs).then(options.fault);
       },
     });
-    await killed;
+    await applied;
     const totals = fleetTotals(results);
     assert.deepStrictEqual(totals.failed, []);
-    assert.equal(totals.ok, 80);
-    assert.equal(stats.ok, 80);
-    assert.ok(totals.warnings.length <= 4, `one warning per process at most: ${totals.warnings}`);
+    assert.equal(totals.ok, options.count);
+    assert.equal(stats.ok, options.count);
+    assert.ok(
+      totals.warnings.length <= options.processes,
+      `one warning per process at most: ${totals.warnings}`,
+    );
+  }
+
+  it("Redis killed mid-run: nothing is lost and every process exits on its own", async () => {
+    await withFault({ processes: 4, count: 80, afterMs: 1500, fault: () => redis.kill() });
     await redis.restart();
   });
 
   it("Redis frozen (SIGSTOP) mid-run: no call hangs on it, nothing is lost", async () => {
-    const stats = fleetServer(server);
-    let frozen: Promise<void> | undefined;
-    const results = await runFleet({
-      processes: 2,
-      base: `${server.url}/v1`,
-      key: freshKey(),
-      count: 40,
-      concurrency: 8,
-      redisUrl: redis.url,
-      timeoutMs: 30_000,
-      onSpawned: () => {
-        frozen = sleep(1000).then(() => redis.freeze());
-      },
-    });
-    await frozen;
+    await withFault({ processes: 2, count: 40, afterMs: 1000, fault: () => redis.freeze() });
     redis.thaw();
-    const totals = fleetTotals(results);
-    assert.deepStrictEqual(totals.failed, []);
-    assert.equal(totals.ok, 40);
-    assert.equal(stats.ok, 40);
-    assert.ok(totals.warnings.length <= 2, `one warning per process at most: ${totals.warnings}`);
   });
 });
 
@@ -236,24 +237,7 @@ describe("the shared budget in Redis", () => {
 
   it("keys name a hash of the API key, never the key, and every key expires", async () => {
     const key = `${freshKey()}-VISIBLE`;
-    server.script((_request, response) => {
-      response.writeHead(200, {
-        "content-type": "application/json",
-        "x-ratelimit-limit-requests": "100",
-        "x-ratelimit-remaining-requests": "99",
-        "x-ratelimit-reset-requests": "600ms",
-      });
-      response.end(
-        JSON.stringify({
-          id: "x",
-          object: "chat.completion",
-          created: 1,
-          model: "gpt-4o-mini",
-          choices: [{ index: 0, message: { role: "assistant", content: "hi" }, finish_reason: "stop" }],
-          usage: { prompt_tokens: 5, completion_tokens: 1, total_tokens: 6 },
-        }),
-      );
-    });
+    server.script(ROOMY);
     await redisCommand(redis.port, "FLUSHALL");
     const llm = new OpenAI({
       api_key: key,
@@ -288,24 +272,7 @@ describe("the shared budget in Redis", () => {
   });
 
   it("Redis restarted (empty script cache): the client rejoins the shared budget", async () => {
-    server.script((_request, response) => {
-      response.writeHead(200, {
-        "content-type": "application/json",
-        "x-ratelimit-limit-requests": "100",
-        "x-ratelimit-remaining-requests": "99",
-        "x-ratelimit-reset-requests": "600ms",
-      });
-      response.end(
-        JSON.stringify({
-          id: "x",
-          object: "chat.completion",
-          created: 1,
-          model: "gpt-4o-mini",
-          choices: [{ index: 0, message: { role: "assistant", content: "hi" }, finish_reason: "stop" }],
-          usage: { prompt_tokens: 5, completion_tokens: 1, total_tokens: 6 },
-        }),
-      );
-    });
+    server.script(ROOMY);
     const warnings: string[] = [];
     const onWarning = (warning: Error & { code?: string }) => warnings.push(warning.code ?? "");
     process.on("warning", onWarning);
