@@ -1,16 +1,9 @@
 import type { FixedRateLimit } from "../core/base-llm-config.js";
-import { abortedByCaller, LLMError } from "../core/llm-error.js";
+import { abortedByCaller, type LLMError } from "../core/llm-error.js";
 import { timerDelay } from "./timer-limits.js";
 import type { AcquireOptions, BudgetHeaders, RateBudget, Reservation } from "./rate-budget.js";
-import { type ReportedLimit, readRateLimitHeaders } from "./rate-limit-headers.js";
-
-interface Bucket {
-  capacity: number;
-  available: number;
-  ratePerMs: number;
-  /** The tightest lower bound of the refill rate seen so far (0 until one is known). */
-  rateLowerBound: number;
-}
+import { readRateLimitHeaders } from "./rate-limit-headers.js";
+import { type Bucket, budgetTimeout, full, tooLongWait, update, waitFor } from "./token-bucket.js";
 
 interface Waiter {
   maxWaitMs: number;
@@ -22,7 +15,6 @@ interface Waiter {
   cleanup: () => void;
 }
 
-const PER_MINUTE_MS = 60_000;
 /**
  * How many requests go before the first response tells the limits. One: a larger first wave
  * would not wait for a whole answer, but 429s any server whose bucket is smaller than the wave
@@ -271,61 +263,4 @@ export class LocalRateBudget implements RateBudget {
       head.resolve(this.#reservation(this.#tokens ? head.prompt() : 0, tokens, false));
     }
   }
-}
-
-/** The error of a wait for budget that ran into the call's `total_timeout`. */
-export function budgetTimeout(): LLMError {
-  return new LLMError({
-    kind: "timeout",
-    message: "total_timeout exceeded while waiting for rate-limit budget",
-  });
-}
-
-/** The error of a request whose turn is further away than the caller will wait. */
-export function tooLongWait(waitMs: number, maxWaitMs: number): LLMError {
-  return new LLMError({
-    kind: "rate_limit",
-    message: `the rate-limit budget allows this request only in ${Math.ceil(waitMs / 1000)} s, longer than max_retry_after_ms (${maxWaitMs} ms); nothing was sent`,
-    retry_after_ms: Number.isFinite(waitMs) ? Math.ceil(waitMs) : undefined,
-  });
-}
-
-function full(perMinute: number): Bucket {
-  return {
-    capacity: perMinute,
-    available: perMinute,
-    ratePerMs: perMinute / PER_MINUTE_MS,
-    rateLowerBound: 0,
-  };
-}
-
-/**
- * Folds a response's report into a bucket. The server's `remaining` wins where it is lower (it has
- * seen requests we have not: other processes). The refill rate is what is missing over the time to
- * full: `(limit - remaining) / reset`. Servers round `remaining` down and `reset` up, so that
- * estimate can run a few percent fast when few units are missing, which is a 429 later; the rate
- * used is the tightest *lower* bound seen, `(limit - remaining - 1) / reset`, which closes in on the
- * true rate as reports arrive at different phases.
- */
-function update(bucket: Bucket | undefined, reported: ReportedLimit): Bucket {
-  const next = bucket ?? {
-    capacity: reported.limit,
-    available: reported.remaining,
-    ratePerMs: reported.limit / PER_MINUTE_MS,
-    rateLowerBound: 0,
-  };
-  if (next.capacity !== reported.limit) next.rateLowerBound = 0;
-  next.capacity = reported.limit;
-  const missing = reported.limit - reported.remaining;
-  if (reported.resetMs !== undefined && reported.resetMs > 0 && missing > 0) {
-    next.rateLowerBound = Math.max(next.rateLowerBound, (missing - 1) / reported.resetMs);
-    next.ratePerMs = next.rateLowerBound > 0 ? next.rateLowerBound : missing / reported.resetMs;
-  }
-  next.available = Math.min(next.available, reported.remaining);
-  return next;
-}
-
-function waitFor(bucket: Bucket | undefined, needed: number, share: number): number {
-  if (bucket === undefined || bucket.available >= needed) return 0;
-  return (needed - bucket.available) / (bucket.ratePerMs * share);
 }

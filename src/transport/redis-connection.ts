@@ -1,4 +1,4 @@
-import { redactRedisUrl } from "../core/base-llm-config.js";
+import { redactRedisUrl } from "../core/config-validators.js";
 import { redactSecrets } from "../core/redact.js";
 import { BUDGET_SCRIPT } from "./redis-budget-script.js";
 
