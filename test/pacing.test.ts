@@ -56,20 +56,20 @@ describe("x-ratelimit-* headers", () => {
 describe("LocalRateBudget", () => {
   it("a fixed budget grants what it holds, then queues first in first out; a queued wait is abortable", async () => {
     const budget = new LocalRateBudget({ requests_per_minute: 3 });
-    const grant = () => budget.acquire({ promptTokens: () => 10, maxTokens: 10 });
+    const grant = () => budget.acquire({ promptTokens: 10, maxTokens: 10 });
     for (let index = 0; index < 3; index += 1) (await grant()).settle(10);
     const controller = new AbortController();
-    const waiting = budget.acquire({ promptTokens: () => 10, maxTokens: 10, signal: controller.signal });
+    const waiting = budget.acquire({ promptTokens: 10, maxTokens: 10, signal: controller.signal });
     controller.abort();
     await assert.rejects(waiting, (error: Error & { kind?: string }) => error.kind === "aborted");
   });
 
   it("a queued wait ends at the deadline as a timeout", async () => {
     const budget = new LocalRateBudget({ requests_per_minute: 1 });
-    (await budget.acquire({ promptTokens: () => 1, maxTokens: 1 })).settle(1);
+    (await budget.acquire({ promptTokens: 1, maxTokens: 1 })).settle(1);
     const { elapsedMs } = await timed(() =>
       assert.rejects(
-        budget.acquire({ promptTokens: () => 1, maxTokens: 1, deadlineAt: Date.now() + 100 }),
+        budget.acquire({ promptTokens: 1, maxTokens: 1, deadlineAt: Date.now() + 100 }),
         (error: Error & { kind?: string }) => error.kind === "timeout",
       ),
     );

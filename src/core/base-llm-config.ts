@@ -108,12 +108,10 @@ export class BaseLLMConfig {
 
   constructor(options: BaseLLMConfigOptions = {}, context: ConfigContext = {}) {
     const env = context.env ?? process.env;
-    const names = context.env_names ?? {};
-    const envNames = (option: keyof BaseLLMConfigOptions): readonly string[] =>
-      option === "redis_url" ? [REDIS_URL_ENV] : (names[option] ?? []);
-    const envName = (option: keyof BaseLLMConfigOptions): string | undefined => envNames(option)[0];
+    const names: ConfigEnvNames = { redis_url: [REDIS_URL_ENV], ...context.env_names };
+    const envName = (option: keyof BaseLLMConfigOptions): string | undefined => names[option]?.[0];
     const fromEnv = (option: keyof BaseLLMConfigOptions): string | undefined => {
-      for (const name of envNames(option)) {
+      for (const name of names[option] ?? []) {
         const value = env[name];
         if (value !== undefined && value !== "") return value;
       }

@@ -30,7 +30,8 @@ export interface PreparedRequest {
   prompt_tokens: (stop: () => void) => Promise<number> | number;
   /**
    * Pre-send checks that need the prompt's size (the context window), run once before the first
-   * attempt; may lower the payload's output budget (update `max_tokens` too) and add warnings.
+   * attempt; may lower the payload's output budget (`max_tokens` must then read the new value)
+   * and add warnings.
    * Throws {@link LLMError} (e.g. `context_length_exceeded`, nothing sent).
    */
   check?: ((stop: () => void) => Promise<void>) | undefined;
@@ -271,7 +272,7 @@ export abstract class BaseLLM {
       run: async (context) => {
         const promptTokens = budget?.countsTokens ? await prepared.prompt_tokens(stop) : 0;
         const reservation = await budget?.acquire({
-          promptTokens: () => promptTokens,
+          promptTokens,
           maxWaitMs: this.config.retry.max_retry_after_ms,
           maxTokens: prepared.max_tokens,
           signal,

@@ -225,10 +225,9 @@ function* slices(text: string): Generator<string> {
   yield text.slice(start);
 }
 
-function countText(text: string, count: CountTokens): number {
-  let tokens = 0;
-  for (const piece of pieces(text)) tokens += count(piece);
-  return tokens;
+/** Every text of a prompt, in the pieces the tokenizer is given. */
+function* promptPieces(parts: PromptParts): Generator<string> {
+  for (const text of parts.texts) yield* pieces(text);
 }
 
 /**
@@ -245,7 +244,7 @@ export function countOpenAITokens(
   const count = counter(encoding);
   const parts = collectPrompt(request);
   let tokens = parts.fixed;
-  for (const text of parts.texts) tokens += countText(text, count);
+  for (const piece of promptPieces(parts)) tokens += count(piece);
   return tokens;
 }
 
@@ -263,15 +262,13 @@ export async function countOpenAITokensAsync(
   const parts = collectPrompt(request);
   let tokens = parts.fixed;
   let sinceYield = 0;
-  for (const text of parts.texts) {
-    for (const piece of pieces(text)) {
-      tokens += count(piece);
-      sinceYield += piece.length;
-      if (sinceYield >= SLICE_CHARS) {
-        sinceYield = 0;
-        await new Promise((resolve) => setImmediate(resolve));
-        stop();
-      }
+  for (const piece of promptPieces(parts)) {
+    tokens += count(piece);
+    sinceYield += piece.length;
+    if (sinceYield >= SLICE_CHARS) {
+      sinceYield = 0;
+      await new Promise((resolve) => setImmediate(resolve));
+      stop();
     }
   }
   return tokens;

@@ -86,19 +86,18 @@ export class OpenAI extends BaseLLM {
     const prompt_tokens = (stop: () => void) =>
       (counted ??= countOpenAITokensAsync(payload, encodingOf(payload.model), stop));
     const warnings: string[] = [];
-    const prepared: PreparedRequest = {
+    return {
       model: payload.model,
       payload,
       response_format_type: options.response_format?.type,
-      max_tokens: payload.max_tokens ?? payload.max_completion_tokens ?? 0,
-      prompt_tokens,
-      check: async (stop) => {
-        await fitContextWindow({ payload, promptTokens: () => prompt_tokens(stop), warnings });
-        prepared.max_tokens = payload.max_tokens ?? payload.max_completion_tokens ?? 0;
+      // Read from the payload: the context check may lower it.
+      get max_tokens() {
+        return payload.max_tokens ?? payload.max_completion_tokens ?? 0;
       },
+      prompt_tokens,
+      check: (stop) => fitContextWindow({ payload, promptTokens: () => prompt_tokens(stop), warnings }),
       warnings,
     };
-    return prepared;
   }
 
   protected override async sendRequest(

@@ -7,20 +7,14 @@ import { type Bucket, budgetTimeout, full, tooLongWait, update, waitFor } from "
 
 interface Waiter {
   maxWaitMs: number;
-  /** Tokens this request will be charged (prompt plus max output), computed on first need. */
-  cost: () => number;
-  prompt: () => number;
+  /** Tokens this request will be charged: its prompt plus the max output it sends. */
+  cost: number;
+  prompt: number;
   resolve: (reservation: Reservation) => void;
   reject: (error: LLMError) => void;
   cleanup: () => void;
 }
 
-/**
- * How many requests go before the first response tells the limits. One: a larger first wave
- * would not wait for a whole answer, but 429s any server whose bucket is smaller than the wave
- * (Azure deployments with a few requests per minute); the mechanism takes any size.
- */
-export const FIRST_WAVE = 1;
 /** The smallest share of the learned rate this process will use after repeated 429s. */
 const MIN_SHARE = 1 / 16;
 /** Share regained per successful response after a 429 (additive increase). */
@@ -29,9 +23,9 @@ const SHARE_RECOVERY = 0.01;
 /**
  * A client-side request and token budget for one (api_base, key, model), in this process. Learned
  * from `x-ratelimit-*` headers (the reset time gives the refill rate), or fixed. Requests wait
- * their turn first in first out; until the first response's headers arrive, a first wave of
- * {@link FIRST_WAVE} requests goes. Other processes on the same key show in the headers (more missing than this process
- * sent) and in 429s: a 429 that says when to come back pauses every waiter until then and halves
+ * their turn first in first out; until the first response's headers arrive, one request goes
+ * alone. Other processes on the same key show in the headers (more missing than the one request
+ * this process sent) and in 429s: a 429 that says when to come back pauses every waiter until then and halves
  * the share of the learned rate (and burst) this process uses; each success wins a little back.
  */
 export class LocalRateBudget implements RateBudget {
@@ -44,8 +38,6 @@ export class LocalRateBudget implements RateBudget {
   #pausedUntil = 0;
   /** Fraction of the learned refill rate used: 1 until a 429 says others share the key. */
   #share = 1;
-  /** First-wave requests sent before any limits were known, not yet settled. */
-  #probesOut = 0;
   readonly #fixed: boolean;
 
   constructor(fixed?: Readonly<FixedRateLimit>) {
@@ -53,11 +45,6 @@ export class LocalRateBudget implements RateBudget {
     if (fixed?.requests_per_minute) this.#requests = full(fixed.requests_per_minute);
     if (fixed?.tokens_per_minute) this.#tokens = full(fixed.tokens_per_minute);
     this.#fixed = fixed !== undefined;
-  }
-
-  /** The fraction of the learned rate this process currently uses (1 = all of it). */
-  get share(): number {
-    return this.#share;
   }
 
   get countsTokens(): boolean {
@@ -71,9 +58,8 @@ export class LocalRateBudget implements RateBudget {
   acquire(options: AcquireOptions): Promise<Reservation> {
     if (this.#state === "unlimited" && this.#pausedUntil <= Date.now())
       return Promise.resolve(this.#reservation(0, 0, false));
-    if (this.#canProbe() && this.#queue.length === 0) return Promise.resolve(this.#probe());
-    let memo: number | undefined;
-    const prompt = () => (memo ??= options.promptTokens());
+    if (this.#state === "unknown" && this.#queue.length === 0) return Promise.resolve(this.#probe());
+    const prompt = options.promptTokens;
     return new Promise<Reservation>((resolve, reject) => {
       const { signal, deadlineAt } = options;
       if (signal?.aborted) return reject(abortedByCaller());
@@ -81,7 +67,7 @@ export class LocalRateBudget implements RateBudget {
       const waiter: Waiter = {
         maxWaitMs: options.maxWaitMs ?? Number.POSITIVE_INFINITY,
         prompt,
-        cost: () => prompt() + options.maxTokens,
+        cost: prompt + options.maxTokens,
         resolve,
         reject,
         cleanup: () => {
@@ -118,14 +104,9 @@ export class LocalRateBudget implements RateBudget {
     this.#pump();
   }
 
-  /** Whether one more request of the first wave may go before any limits are known. */
-  #canProbe(): boolean {
-    return (this.#state === "unknown" || this.#state === "probing") && this.#probesOut < FIRST_WAVE;
-  }
-
+  /** The one request that goes before any limits are known. */
   #probe(): Reservation {
     this.#state = "probing";
-    this.#probesOut += 1;
     return this.#reservation(0, 0, true);
   }
 
@@ -155,11 +136,7 @@ export class LocalRateBudget implements RateBudget {
           this.#refill();
           this.#share = Math.min(1, this.#share + SHARE_RECOVERY);
         }
-        if (probe) {
-          this.#probesOut -= 1;
-          if (this.#state === "probing" && responded) this.#state = "unlimited";
-          else if (this.#state === "probing" && this.#probesOut === 0) this.#state = "unknown";
-        }
+        if (probe && this.#state === "probing") this.#state = responded ? "unlimited" : "unknown";
         this.#pump();
       },
     };
@@ -172,10 +149,9 @@ export class LocalRateBudget implements RateBudget {
     if (!reported.requests && !reported.tokens) return false;
     this.#refill();
     if (this.#state === "probing" && reported.requests && !this.#requests) {
-      // The first report: this process has sent its first wave; more missing means others share the key.
+      // The first report: this process has sent one request; more missing means others share the key.
       const missing = reported.requests.limit - reported.requests.remaining;
-      const own = Math.max(1, this.#probesOut);
-      if (missing > own) this.#share = Math.max(MIN_SHARE, own / missing);
+      if (missing > 1) this.#share = Math.max(MIN_SHARE, 1 / missing);
     }
     if (reported.requests) this.#requests = update(this.#requests, reported.requests);
     if (reported.tokens) this.#tokens = update(this.#tokens, reported.tokens);
@@ -203,9 +179,7 @@ export class LocalRateBudget implements RateBudget {
   /** The tokens the head of the queue will be charged (0 when nobody waits). */
   #headTokens(): number {
     const head = this.#queue[0];
-    return head === undefined || this.#tokens === undefined
-      ? 0
-      : Math.min(head.cost(), this.#tokens.capacity);
+    return head === undefined || this.#tokens === undefined ? 0 : Math.min(head.cost, this.#tokens.capacity);
   }
 
   #schedule(waitMs: number): void {
@@ -223,12 +197,11 @@ export class LocalRateBudget implements RateBudget {
       this.#schedule(pausedMs);
       return;
     }
-    if (this.#state === "unknown" || this.#state === "probing") {
-      while (this.#canProbe() && this.#queue.length > 0) {
-        const next = this.#queue.shift()!;
-        next.cleanup();
-        next.resolve(this.#probe());
-      }
+    if (this.#state === "probing") return;
+    if (this.#state === "unknown") {
+      const next = this.#queue.shift()!;
+      next.cleanup();
+      next.resolve(this.#probe());
       return;
     }
     this.#refill();
@@ -240,7 +213,7 @@ export class LocalRateBudget implements RateBudget {
         head.resolve(this.#reservation(0, 0, false));
         continue;
       }
-      const tokens = this.#tokens ? Math.min(head.cost(), this.#tokens.capacity) : 0;
+      const tokens = this.#tokens ? Math.min(head.cost, this.#tokens.capacity) : 0;
       // Counting a prompt can take a while (the tokenizer loads on first use): refill only now,
       // so that time is credited to a bucket still capped at its capacity, as the server's is.
       this.#refill();
@@ -260,7 +233,7 @@ export class LocalRateBudget implements RateBudget {
       head.cleanup();
       if (this.#requests) this.#requests.available -= 1;
       if (this.#tokens) this.#tokens.available -= tokens;
-      head.resolve(this.#reservation(this.#tokens ? head.prompt() : 0, tokens, false));
+      head.resolve(this.#reservation(this.#tokens ? head.prompt : 0, tokens, false));
     }
   }
 }

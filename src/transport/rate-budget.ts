@@ -13,8 +13,8 @@ export interface Reservation {
 
 /** What a request asks of a budget. */
 export interface AcquireOptions {
-  /** The prompt's tokens (computed only when the budget needs them). */
-  promptTokens: () => number;
+  /** The prompt's tokens (0 when the budget said it does not count them: `countsTokens`). */
+  promptTokens: number;
   /** The output budget the request sends: OpenAI's limiter charges it up front. */
   maxTokens: number;
   signal?: AbortSignal | undefined;

@@ -7,7 +7,7 @@
  * ARGV[1]: operation, ARGV[2]: TTL in ms (every key expires when nobody uses the budget).
  *
  * Hash fields: `st` state (`u` unknown, `p` probing, `l` learned, `n` no limits reported), `pu` end
- * of the first wave's lease, `pn` first-wave requests out, `pz` paused until, `fx` fixed budget, `t` last refill; per bucket (`r`
+ * of the probe's lease, `pz` paused until, `fx` fixed budget, `t` last refill; per bucket (`r`
  * requests, `k` tokens): `c` capacity, `a` available (negative while reservations wait), `p` refill
  * per ms, `l` the tightest lower bound of the refill rate seen.
  *
@@ -70,7 +70,7 @@ local function learn(b, limit, remaining, reset, pending)
 end
 
 if op == 'reserve' then
-  -- ARGV: 3 id, 4 tokens, 5 probe lease ms, 6 fixed rpm, 7 fixed tpm, 8 poll ms, 9 first wave
+  -- ARGV: 3 id, 4 tokens, 5 probe lease ms, 6 fixed rpm, 7 fixed tpm, 8 poll ms
   if s.st == nil then
     s.t = now
     if ARGV[6] ~= '' or ARGV[7] ~= '' then
@@ -81,11 +81,7 @@ if op == 'reserve' then
   end
   if s.st == 'p' and num('pu', 0) <= now then s.st = 'u' end
   if s.st == 'u' then
-    s.st = 'p'; s.pu = now + tonumber(ARGV[5]); s.pn = 1; save()
-    return {'probe', 0, 0}
-  end
-  if s.st == 'p' and num('pn', 0) < tonumber(ARGV[9]) then
-    s.pn = num('pn', 0) + 1; save()
+    s.st = 'p'; s.pu = now + tonumber(ARGV[5]); save()
     return {'probe', 0, 0}
   end
   if s.st == 'p' then
@@ -129,9 +125,8 @@ elseif op == 'settle' then
   refill()
   local refund = tonumber(ARGV[3])
   if s.kc and refund ~= 0 then s.ka = math.min(num('kc', 0), num('ka', 0) + refund) end
-  if ARGV[4] == '1' then s.pn = num('pn', 1) - 1 end
   if ARGV[4] == '1' and s.st == 'p' then
-    if ARGV[5] == '1' then s.st = 'n' elseif num('pn', 0) <= 0 then s.st = 'u' end
+    if ARGV[5] == '1' then s.st = 'n' else s.st = 'u' end
   end
 elseif op == 'observe' then
   -- ARGV: 3..5 requests limit, remaining, reset ms; 6..8 the same for tokens ('' when absent)

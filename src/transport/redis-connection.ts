@@ -58,16 +58,9 @@ export class RedisConnection {
   #everConnected = false;
   #downUntil = 0;
   #inOutage = false;
-  /** Outages seen (each warned about once). */
-  outages = 0;
 
   constructor(url: string) {
     this.#url = url;
-  }
-
-  /** Whether the shared budget is in use right now (false while falling back). */
-  get healthy(): boolean {
-    return this.#client !== undefined && this.#connecting === undefined && !this.#inOutage;
   }
 
   /** Runs the budget script; `undefined` when Redis cannot answer within the timeout. */
@@ -150,7 +143,6 @@ export class RedisConnection {
     client?.disconnect();
     if (this.#inOutage) return;
     this.#inOutage = true;
-    this.outages += 1;
     const reason = error instanceof Error ? error.message : String(error);
     process.emitWarning(
       `Redis at ${redactRedisUrl(this.#url)} is unavailable (${redactSecrets(reason, [this.#url])}); rate budgets fall back to this process until it answers again`,

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { FixedRateLimit } from "../core/base-llm-config.js";
 import { abortedByCaller } from "../core/llm-error.js";
 import { abortableDelay } from "./abortable-delay.js";
-import { FIRST_WAVE, LocalRateBudget } from "./local-rate-budget.js";
+import { LocalRateBudget } from "./local-rate-budget.js";
 import { budgetTimeout, tooLongWait } from "./token-bucket.js";
 import type { AcquireOptions, BudgetHeaders, RateBudget, Reservation } from "./rate-budget.js";
 import { readRateLimitHeaders } from "./rate-limit-headers.js";
@@ -42,11 +42,6 @@ export class RedisRateBudget implements RateBudget {
     this.#fallback = new LocalRateBudget(options.fixed);
   }
 
-  /** The Redis keys of this budget. */
-  get keys(): readonly string[] {
-    return this.#keys;
-  }
-
   /** The shared budget may have a token bucket that this process has not seen yet. */
   readonly countsTokens = true;
 
@@ -57,7 +52,7 @@ export class RedisRateBudget implements RateBudget {
   async acquire(options: AcquireOptions): Promise<Reservation> {
     const { signal, deadlineAt } = options;
     const id = randomBytes(8).toString("hex");
-    const prompt = Math.ceil(options.promptTokens());
+    const prompt = Math.ceil(options.promptTokens);
     for (;;) {
       if (signal?.aborted) throw abortedByCaller();
       const reply = await this.#run("reserve", [
@@ -67,7 +62,6 @@ export class RedisRateBudget implements RateBudget {
         this.#fixed?.requests_per_minute ?? "",
         this.#fixed?.tokens_per_minute ?? "",
         PROBE_POLL_MS,
-        FIRST_WAVE,
       ]);
       if (reply === undefined) return this.#fallback.acquire(options);
       const [outcome, waitMs, tokens] = reply;

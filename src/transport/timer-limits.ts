@@ -3,7 +3,7 @@
  * 1 ms instead, with a `TimeoutOverflowWarning`. Every timer in director-llm is clamped to it
  * (and re-armed when a longer wait is not over yet); `Infinity` sets no timer at all.
  */
-export const MAX_TIMER_MS = 2 ** 31 - 1;
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** A timer delay in the range Node honours. */
 export function timerDelay(delayMs: number): number {
