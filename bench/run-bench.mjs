@@ -195,7 +195,8 @@ const { child, port } = await startServer();
 const base = `http://127.0.0.1:${port}/v1`;
 const runs = { seq: {}, conc: {}, stream: {}, ratelimit: {}, fleet: {} };
 const redis = await startRedis();
-const FLEET_SIZES = [1, 4, 8];
+const sizesArgument = process.argv.find((argument) => argument.startsWith("--fleet-sizes="));
+const FLEET_SIZES = sizesArgument ? sizesArgument.slice(14).split(",").map(Number) : [1, 4, 8];
 const FLEET_CLIENTS = pick(["director-llm", "director-llm + Redis", "openai", "langchain"]).filter(
   (name) => redis !== undefined || name !== "director-llm + Redis",
 );
@@ -243,6 +244,7 @@ try {
         const client = name === "director-llm + Redis" ? "director-llm" : name;
         const result = await fleetRun(client, processes, name === "director-llm + Redis" ? { redis } : {});
         record("fleet", `${name} x${processes}`, result);
+        log(`    ${result.completed} completed in ${result.wall_s.toFixed(2)} s, ${result.got_429} 429s`);
       }
     }
     if (redis !== undefined && FLEET_CLIENTS.includes("director-llm + Redis")) {
