@@ -149,6 +149,17 @@ async function fleetRun(name, processes, options = {}) {
         Math.min(...results.map((result) => result.started_at))) /
       1000,
     got_429: Math.max(...results.map((result) => result.got_429)),
+    // The last process to finish saw the whole key's history.
+    ok_per_second: results.reduce((a, b) => (b.ended_at > a.ended_at ? b : a)).ok_per_second,
+    to_first_request_ms:
+      Math.max(...results.map((result) => result.server_first_at)) -
+      Math.min(...results.map((result) => result.started_at)),
+    server_span_ms:
+      Math.max(...results.map((result) => result.server_last_ok_at)) -
+      Math.max(...results.map((result) => result.server_first_at)),
+    start_spread_ms:
+      Math.max(...results.map((result) => result.started_at)) -
+      Math.min(...results.map((result) => result.started_at)),
   };
 }
 
@@ -244,7 +255,9 @@ try {
         const client = name === "director-llm + Redis" ? "director-llm" : name;
         const result = await fleetRun(client, processes, name === "director-llm + Redis" ? { redis } : {});
         record("fleet", `${name} x${processes}`, result);
-        log(`    ${result.completed} completed in ${result.wall_s.toFixed(2)} s, ${result.got_429} 429s`);
+        log(
+          `    ${result.completed} completed in ${result.wall_s.toFixed(2)} s, ${result.got_429} 429s, starts spread over ${result.start_spread_ms} ms, first request after ${result.to_first_request_ms} ms, server span ${result.server_span_ms} ms, accepted per second ${result.ok_per_second?.join(" ")}`,
+        );
       }
     }
     if (redis !== undefined && FLEET_CLIENTS.includes("director-llm + Redis")) {

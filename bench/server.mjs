@@ -115,6 +115,8 @@ function limiterFor(key) {
       tokens: new Bucket(RL_RPS * RL_TOKENS_PER_REQUEST, RL_RPS * RL_TOKENS_PER_REQUEST),
       ok: 0,
       limited: 0,
+      firstAt: 0,
+      okTimes: [],
     };
     keys.set(key, limiter);
   }
@@ -164,7 +166,21 @@ const server = createServer({ keepAliveTimeout: 60_000 }, (request, response) =>
     const key = new URL(request.url, "http://x").searchParams.get("key");
     const limiter = keys.get(`Bearer ${key}`);
     response.writeHead(200, { "content-type": "application/json" });
-    response.end(JSON.stringify({ ok: limiter?.ok ?? 0, limited: limiter?.limited ?? 0 }));
+    // Accepted requests per second since the key's first request: where a run lost time.
+    const perSecond = [];
+    for (const at of limiter?.okTimes ?? []) {
+      const second = Math.floor((at - limiter.firstAt) / 1000);
+      perSecond[second] = (perSecond[second] ?? 0) + 1;
+    }
+    response.end(
+      JSON.stringify({
+        ok: limiter?.ok ?? 0,
+        limited: limiter?.limited ?? 0,
+        ok_per_second: Array.from(perSecond, (count) => count ?? 0),
+        first_at: limiter?.firstAt ?? 0,
+        last_ok_at: limiter?.okTimes.at(-1) ?? 0,
+      }),
+    );
     return;
   }
   const chunks = [];
@@ -176,6 +192,7 @@ const server = createServer({ keepAliveTimeout: 60_000 }, (request, response) =>
     } catch {}
     if (!request.url.startsWith("/rl/")) return answer(response, body);
     const limiter = limiterFor(request.headers.authorization ?? "");
+    if (limiter.firstAt === 0) limiter.firstAt = Date.now();
     const prompt = promptTokens(body);
     const cost = prompt + Number(body.max_tokens ?? body.max_completion_tokens ?? 0);
     limiter.requests.refill();
@@ -195,6 +212,7 @@ const server = createServer({ keepAliveTimeout: 60_000 }, (request, response) =>
     };
     if (allowed) {
       limiter.ok += 1;
+      limiter.okTimes.push(Date.now());
       return answer(response, body, headers, prompt);
     }
     limiter.limited += 1;

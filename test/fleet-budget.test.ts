@@ -155,17 +155,17 @@ describe("the shared budget in Redis", () => {
   }
   const ask = { promptTokens: 10, maxTokens: 10 };
 
-  it("the first request is fleet-wide: another process waits for its headers", async () => {
+  it("the first wave is fleet-wide: 8 requests across processes, then the rest wait for headers", async () => {
     const { budgets, close } = twoProcesses(`probe-${process.pid}`);
     const wave = [];
-    for (let index = 0; index < 1; index += 1) wave.push(await budgets[index % 2]!.acquire(ask));
+    for (let index = 0; index < 8; index += 1) wave.push(await budgets[index % 2]!.acquire(ask));
     let granted = false;
     const next = budgets[1].acquire(ask).then((reservation) => {
       granted = true;
       return reservation;
     });
     await sleep(150);
-    assert.equal(granted, false, "waits while the first request is out");
+    assert.equal(granted, false, "waits while the first wave is out");
     wave[0]!.observe({
       ...LIMITED_HEADERS,
       "x-ratelimit-remaining-requests": "50",
@@ -173,6 +173,22 @@ describe("the shared budget in Redis", () => {
     });
     (await next).settle();
     for (const reservation of wave) reservation.settle();
+    await close();
+  });
+
+  it("a first wave that never answers hands the probe to the next request", async () => {
+    const { budgets, close } = twoProcesses(`probe-lost-${process.pid}`);
+    const wave = [await budgets[0].acquire(ask), await budgets[1].acquire(ask)];
+    const next = budgets[1].acquire({ ...ask, maxTokens: 40_000 }); // too large for the wave
+    let granted = false;
+    void next.then(() => {
+      granted = true;
+    });
+    wave[0]!.settle(); // failed without a response: one of the wave is still out
+    await sleep(100);
+    assert.equal(granted, false, "still waits for the rest of the wave");
+    wave[1]!.settle();
+    (await next).settle(); // the wave is over with nothing learned: it probes
     await close();
   });
 

@@ -83,52 +83,102 @@ describe("pacing against a rate-limited server", () => {
     server = started;
   });
 
-  it("until the first response arrives, one request goes alone", async () => {
-    server.script(delayed(200, ok("first")), ok("rest"));
+  it("until the first response arrives, a first wave of 8 goes at once and the rest wait", async () => {
+    server.script(delayed(200, ok("answer")));
     const llm = pacedClient(server);
-    const results = await Promise.all([0, 1, 2, 3].map((index) => llm.chat_completions(prompt(index))));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, index) => llm.chat_completions(prompt(index))),
+    );
     assert.ok(results.every((result) => result.status === LLMResponseStatus.SUCCESS));
-    const [first, ...rest] = server.requests;
-    for (const request of rest)
-      assert.ok(request.receivedAt - first!.receivedAt >= 180, "waited for the first response");
+    const first = server.requests[0]!.receivedAt;
+    const waited = server.requests.map((request) => request.receivedAt - first >= 180);
+    assert.deepStrictEqual(waited, [false, false, false, false, false, false, false, false, true, true]);
+  });
+
+  it("five concurrent calls to a slow server take one answer's time, not two", async () => {
+    server.script(delayed(400, ok("slow")));
+    const llm = pacedClient(server);
+    const results = await Promise.all(
+      Array.from({ length: 5 }, (_, index) => llm.chat_completions(prompt(index))),
+    );
+    assert.ok(results.every((response) => response.status === LLMResponseStatus.SUCCESS));
+    assert.equal(server.requests.length, 5);
+    // Sent together: none waited for another's 400 ms answer.
+    const first = server.requests[0]!.receivedAt;
+    assert.ok(
+      server.requests.every((request) => request.receivedAt - first < 300),
+      "sent together",
+    );
+  });
+
+  it("the first wave also stops at 24,000 reserved tokens", async () => {
+    server.script(delayed(200, ok("answer")));
+    // Each request reserves its ~40 prompt tokens plus max_tokens 7,500: three fit in the wave.
+    const llm = pacedClient(server, { max_tokens: 7_500 });
+    await Promise.all(Array.from({ length: 4 }, (_, index) => llm.chat_completions(prompt(index))));
+    const first = server.requests[0]!.receivedAt;
+    const waited = server.requests.map((request) => request.receivedAt - first >= 180);
+    assert.deepStrictEqual(waited, [false, false, false, true]);
   });
 
   it("paces a burst from the headers: all complete, no 429 storm", async () => {
     const { handler, stats } = rateLimitedServer({
-      requests: { capacity: 5, perSecond: 10 },
-      tokens: { capacity: 5 * 300, perSecond: 10 * 300 },
+      requests: { capacity: 8, perSecond: 10 },
+      tokens: { capacity: 8 * 300, perSecond: 10 * 300 },
       promptTokens: exactPrompt,
     });
     server.script(handler);
     const llm = pacedClient(server);
     const { result, elapsedMs } = await timed(() =>
-      Promise.all(Array.from({ length: 25 }, (_, index) => llm.chat_completions(prompt(index)))),
+      Promise.all(Array.from({ length: 28 }, (_, index) => llm.chat_completions(prompt(index)))),
     );
-    assert.equal(result.filter((response) => response.status === LLMResponseStatus.SUCCESS).length, 25);
-    assert.equal(stats.ok, 25);
+    assert.equal(result.filter((response) => response.status === LLMResponseStatus.SUCCESS).length, 28);
+    assert.equal(stats.ok, 28);
     assert.ok(stats.limited <= 1, `${stats.limited} 429s`);
-    // Best possible: 5 at once, then 20 more at 10/s.
+    // Best possible: 8 at once, then 20 more at 10/s.
     assert.ok(elapsedMs >= 1800 && elapsedMs < 6000, `took ${elapsedMs} ms`);
   });
 
   it("paces by tokens: each request reserves its prompt plus max_tokens", async () => {
     const { handler, stats } = rateLimitedServer({
       requests: { capacity: 1000, perSecond: 1000 },
-      tokens: { capacity: 3 * 250, perSecond: 8 * 250 },
+      tokens: { capacity: 8 * 250, perSecond: 8 * 250 },
       promptTokens: exactPrompt,
     });
     server.script(handler);
     const llm = pacedClient(server, { max_tokens: 200 });
     const results = await Promise.all(
-      Array.from({ length: 16 }, (_, index) => llm.chat_completions(prompt(index))),
+      Array.from({ length: 24 }, (_, index) => llm.chat_completions(prompt(index))),
     );
-    assert.equal(results.filter((response) => response.status === LLMResponseStatus.SUCCESS).length, 16);
+    assert.equal(results.filter((response) => response.status === LLMResponseStatus.SUCCESS).length, 24);
     assert.ok(stats.limited <= 1, `${stats.limited} 429s`);
+  });
+
+  it("a first wave larger than the server's burst: its 429s pause the budget, and all complete", async () => {
+    const { handler, stats } = rateLimitedServer({
+      requests: { capacity: 3, perSecond: 10 },
+      tokens: { capacity: 100_000, perSecond: 100_000 },
+      promptTokens: exactPrompt,
+    });
+    server.script(handler);
+    const llm = pacedClient(server);
+    const { result, elapsedMs } = await timed(() =>
+      Promise.all(Array.from({ length: 13 }, (_, index) => llm.chat_completions(prompt(index)))),
+    );
+    assert.equal(result.filter((response) => response.status === LLMResponseStatus.SUCCESS).length, 13);
+    assert.ok(
+      result.every((response) => response.attempts <= 2),
+      "a wave's 429 costs one retry",
+    );
+    // The wave of 8 meets a burst of 3: 5 refused once, then paced at the learned rate. Taking
+    // those 429s as other processes on the key would halve the rate and take several seconds.
+    assert.ok(stats.limited <= 5, `${stats.limited} 429s`);
+    assert.ok(elapsedMs < 2500, `took ${elapsedMs} ms`);
   });
 
   it("every client instance with the same base, key and model shares one budget", async () => {
     const { handler, stats } = rateLimitedServer({
-      requests: { capacity: 3, perSecond: 10 },
+      requests: { capacity: 8, perSecond: 10 },
       tokens: { capacity: 100_000, perSecond: 100_000 },
       promptTokens: exactPrompt,
     });
@@ -139,9 +189,9 @@ describe("pacing against a rate-limited server", () => {
         new OpenAI({ api_key: key, api_base: `${server.url}/v1`, chat_model: "gpt-4o-mini", max_tokens: 10 }),
     );
     const results = await Promise.all(
-      Array.from({ length: 12 }, (_, index) => clients[index % 3]!.chat_completions(prompt(index))),
+      Array.from({ length: 18 }, (_, index) => clients[index % 3]!.chat_completions(prompt(index))),
     );
-    assert.equal(results.filter((response) => response.status === LLMResponseStatus.SUCCESS).length, 12);
+    assert.equal(results.filter((response) => response.status === LLMResponseStatus.SUCCESS).length, 18);
     assert.ok(stats.limited <= 1, `${stats.limited} 429s`);
   });
 

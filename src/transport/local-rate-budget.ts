@@ -1,7 +1,13 @@
 import type { FixedRateLimit } from "../core/base-llm-config.js";
 import { abortedByCaller, type LLMError } from "../core/llm-error.js";
 import { timerDelay } from "./timer-limits.js";
-import type { AcquireOptions, BudgetHeaders, RateBudget, Reservation } from "./rate-budget.js";
+import {
+  type AcquireOptions,
+  type BudgetHeaders,
+  joinsFirstWave,
+  type RateBudget,
+  type Reservation,
+} from "./rate-budget.js";
 import { readRateLimitHeaders } from "./rate-limit-headers.js";
 import { type Bucket, budgetTimeout, full, tooLongWait, update, waitFor } from "./token-bucket.js";
 
@@ -23,8 +29,8 @@ const SHARE_RECOVERY = 0.01;
 /**
  * A client-side request and token budget for one (api_base, key, model), in this process. Learned
  * from `x-ratelimit-*` headers (the reset time gives the refill rate), or fixed. Requests wait
- * their turn first in first out; until the first response's headers arrive, one request goes
- * alone. Other processes on the same key show in the headers (more missing than the one request
+ * their turn first in first out; until the first response's headers arrive, a first wave goes
+ * (see {@link joinsFirstWave}) and the rest wait for what it learns. Other processes on the same key show in the headers (more missing than the one request
  * this process sent) and in 429s: a 429 that says when to come back pauses every waiter until then and halves
  * the share of the learned rate (and burst) this process uses; each success wins a little back.
  */
@@ -36,6 +42,9 @@ export class LocalRateBudget implements RateBudget {
   #timer: NodeJS.Timeout | undefined;
   #refilledAt = Date.now();
   #pausedUntil = 0;
+  /** The first wave's requests and tokens in flight while probing. */
+  #waveRequests = 0;
+  #waveTokens = 0;
   /** Fraction of the learned refill rate used: 1 until a 429 says others share the key. */
   #share = 1;
   readonly #fixed: boolean;
@@ -57,9 +66,10 @@ export class LocalRateBudget implements RateBudget {
 
   acquire(options: AcquireOptions): Promise<Reservation> {
     if (this.#state === "unlimited" && this.#pausedUntil <= Date.now())
-      return Promise.resolve(this.#reservation(0, 0, false));
-    if (this.#state === "unknown" && this.#queue.length === 0) return Promise.resolve(this.#probe());
+      return Promise.resolve(this.#reservation(0, 0));
     const prompt = options.promptTokens;
+    if (this.#joinsWave(prompt + options.maxTokens) && this.#queue.length === 0)
+      return Promise.resolve(this.#probe(prompt + options.maxTokens));
     return new Promise<Reservation>((resolve, reject) => {
       const { signal, deadlineAt } = options;
       if (signal?.aborted) return reject(abortedByCaller());
@@ -92,36 +102,54 @@ export class LocalRateBudget implements RateBudget {
     });
   }
 
-  /** Learns from headers seen outside a reservation (the Redis budget keeps its fallback warm). */
-  observe(headers: BudgetHeaders): void {
-    if (this.#learn(headers)) this.#pump();
+  /**
+   * Learns from headers seen outside a reservation (the Redis budget keeps its fallback warm);
+   * `waveCost`: the reporting request was of the first wave and reserved that many tokens.
+   */
+  observe(headers: BudgetHeaders, waveCost?: number): void {
+    if (this.#learn(headers, waveCost)) this.#pump();
   }
 
-  /** Pauses every waiter for `retryAfterMs` and halves this process's share of the rate. */
-  limited(retryAfterMs: number): void {
+  /**
+   * Pauses every waiter for `retryAfterMs` and halves this process's share of the rate, unless
+   * `ownBurst`: a first-wave request, sent before any limit was known, met a burst it caused.
+   */
+  limited(retryAfterMs: number, ownBurst = false): void {
     this.#pausedUntil = Math.max(this.#pausedUntil, Date.now() + retryAfterMs);
-    this.#share = Math.max(MIN_SHARE, this.#share / 2);
+    if (!ownBurst) this.#share = Math.max(MIN_SHARE, this.#share / 2);
     this.#pump();
   }
 
-  /** The one request that goes before any limits are known. */
-  #probe(): Reservation {
-    this.#state = "probing";
-    return this.#reservation(0, 0, true);
+  #joinsWave(cost: number): boolean {
+    if (this.#state === "unknown") return true;
+    return this.#state === "probing" && joinsFirstWave(this.#waveRequests, this.#waveTokens, cost);
   }
 
-  #reservation(promptTokens: number, charged: number, probe: boolean): Reservation {
+  /** A request of the first wave, which goes before any limits are known. */
+  #probe(cost: number): Reservation {
+    if (this.#state === "unknown") {
+      this.#state = "probing";
+      this.#waveRequests = 0;
+      this.#waveTokens = 0;
+    }
+    this.#waveRequests += 1;
+    this.#waveTokens += cost;
+    return this.#reservation(0, 0, cost);
+  }
+
+  /** `wave`: the cost of a first-wave request, `undefined` for every other one. */
+  #reservation(promptTokens: number, charged: number, wave?: number): Reservation {
     let responded = false;
     let refused = false;
     let settled = false;
     return {
       observe: (headers) => {
         responded = true;
-        this.observe(headers);
+        this.observe(headers, wave);
       },
       limited: (retryAfterMs) => {
         refused = true;
-        this.limited(retryAfterMs);
+        this.limited(retryAfterMs, wave !== undefined);
       },
       settle: (actualPromptTokens) => {
         if (settled) return;
@@ -136,25 +164,39 @@ export class LocalRateBudget implements RateBudget {
           this.#refill();
           this.#share = Math.min(1, this.#share + SHARE_RECOVERY);
         }
-        if (probe && this.#state === "probing") this.#state = responded ? "unlimited" : "unknown";
+        if (wave !== undefined && this.#state === "probing") {
+          this.#waveRequests -= 1;
+          this.#waveTokens -= wave;
+          // A response without limits: none to keep; no response: the next request probes again.
+          if (responded) this.#state = "unlimited";
+          else if (this.#waveRequests === 0) this.#state = "unknown";
+        }
         this.#pump();
       },
     };
   }
 
   /** Updates the buckets from a response's headers; `true` when they carried limits. */
-  #learn(headers: BudgetHeaders): boolean {
+  #learn(headers: BudgetHeaders, waveCost = 0): boolean {
     if (this.#fixed) return false;
     const reported = readRateLimitHeaders(headers);
     if (!reported.requests && !reported.tokens) return false;
     this.#refill();
     if (this.#state === "probing" && reported.requests && !this.#requests) {
-      // The first report: this process has sent one request; more missing means others share the key.
+      // The first report: this process has sent its first wave; more missing means others share the key.
       const missing = reported.requests.limit - reported.requests.remaining;
-      if (missing > 1) this.#share = Math.max(MIN_SHARE, 1 / missing);
+      const sent = Math.max(1, this.#waveRequests);
+      if (missing > sent) this.#share = Math.max(MIN_SHARE, sent / missing);
     }
+    const first = this.#state === "probing";
     if (reported.requests) this.#requests = update(this.#requests, reported.requests);
     if (reported.tokens) this.#tokens = update(this.#tokens, reported.tokens);
+    if (first) {
+      // The rest of the first wave may not have reached the server when it answered this one:
+      // count it as spent (if it was, the next reports say so; the bucket refills meanwhile).
+      if (this.#requests) this.#requests.available -= Math.max(0, this.#waveRequests - 1);
+      if (this.#tokens) this.#tokens.available -= Math.max(0, this.#waveTokens - waveCost);
+    }
     this.#state = "learned";
     return true;
   }
@@ -197,11 +239,12 @@ export class LocalRateBudget implements RateBudget {
       this.#schedule(pausedMs);
       return;
     }
-    if (this.#state === "probing") return;
-    if (this.#state === "unknown") {
-      const next = this.#queue.shift()!;
-      next.cleanup();
-      next.resolve(this.#probe());
+    if (this.#state === "unknown" || this.#state === "probing") {
+      while (this.#queue.length > 0 && this.#joinsWave(this.#queue[0]!.cost)) {
+        const next = this.#queue.shift()!;
+        next.cleanup();
+        next.resolve(this.#probe(next.cost));
+      }
       return;
     }
     this.#refill();
@@ -210,7 +253,7 @@ export class LocalRateBudget implements RateBudget {
       if (this.#state === "unlimited") {
         this.#queue.shift();
         head.cleanup();
-        head.resolve(this.#reservation(0, 0, false));
+        head.resolve(this.#reservation(0, 0));
         continue;
       }
       const tokens = this.#tokens ? Math.min(head.cost, this.#tokens.capacity) : 0;
@@ -233,7 +276,7 @@ export class LocalRateBudget implements RateBudget {
       head.cleanup();
       if (this.#requests) this.#requests.available -= 1;
       if (this.#tokens) this.#tokens.available -= tokens;
-      head.resolve(this.#reservation(this.#tokens ? head.prompt : 0, tokens, false));
+      head.resolve(this.#reservation(this.#tokens ? head.prompt : 0, tokens));
     }
   }
 }

@@ -37,3 +37,19 @@ export interface RateBudget {
   /** Releases connections the budget holds (none for the local one). */
   close(): Promise<void>;
 }
+
+/**
+ * Before any limits are known, a first wave goes at once: up to this many requests (and
+ * {@link FIRST_WAVE_TOKENS}), so a burst is not held back behind one slow answer for a server that
+ * may send no rate-limit headers at all. Within OpenAI's lowest paid tier (500 requests and 30,000
+ * tokens per minute); a wave that still meets a 429 pauses the budget, without taking it as a
+ * sign that others share the key.
+ */
+export const FIRST_WAVE_REQUESTS = 8;
+/** The tokens (prompts plus the `max_tokens` they send) the first wave may reserve in all. */
+export const FIRST_WAVE_TOKENS = 24_000;
+
+/** Whether one more request of `cost` tokens joins the first wave (the first one always does). */
+export function joinsFirstWave(inFlight: number, tokensInFlight: number, cost: number): boolean {
+  return inFlight === 0 || (inFlight < FIRST_WAVE_REQUESTS && tokensInFlight + cost <= FIRST_WAVE_TOKENS);
+}

@@ -7,7 +7,7 @@
  * ARGV[1]: operation, ARGV[2]: TTL in ms (every key expires when nobody uses the budget).
  *
  * Hash fields: `st` state (`u` unknown, `p` probing, `l` learned, `n` no limits reported), `pu` end
- * of the probe's lease, `pz` paused until, `fx` fixed budget, `t` last refill; per bucket (`r`
+ * of the first wave's lease, `pn` and `pt` its requests and tokens in flight, `pz` paused until, `fx` fixed budget, `t` last refill; per bucket (`r`
  * requests, `k` tokens): `c` capacity, `a` available (negative while reservations wait), `p` refill
  * per ms, `l` the tightest lower bound of the refill rate seen.
  *
@@ -70,7 +70,8 @@ local function learn(b, limit, remaining, reset, pending)
 end
 
 if op == 'reserve' then
-  -- ARGV: 3 id, 4 tokens, 5 probe lease ms, 6 fixed rpm, 7 fixed tpm, 8 poll ms
+  -- ARGV: 3 id, 4 tokens, 5 probe lease ms, 6 fixed rpm, 7 fixed tpm, 8 poll ms,
+  -- 9 and 10 the first wave's most requests and tokens
   if s.st == nil then
     s.t = now
     if ARGV[6] ~= '' or ARGV[7] ~= '' then
@@ -80,11 +81,13 @@ if op == 'reserve' then
     end
   end
   if s.st == 'p' and num('pu', 0) <= now then s.st = 'u' end
-  if s.st == 'u' then
-    s.st = 'p'; s.pu = now + tonumber(ARGV[5]); save()
-    return {'probe', 0, 0}
-  end
+  if s.st == 'u' then s.st = 'p'; s.pn = 0; s.pt = 0 end
   if s.st == 'p' then
+    local n, t, cost = num('pn', 0), num('pt', 0), tonumber(ARGV[4])
+    if n == 0 or (n < tonumber(ARGV[9]) and t + cost <= tonumber(ARGV[10])) then
+      s.pn = n + 1; s.pt = t + cost; s.pu = now + tonumber(ARGV[5]); save()
+      return {'probe', 0, 0}
+    end
     return {'poll', math.max(1, math.min(tonumber(ARGV[8]), num('pu', now) - now)), 0}
   end
   local wait = num('pz', 0) - now
@@ -121,15 +124,17 @@ if op == 'cancel' then
   if s.kc then s.ka = math.min(num('kc', 0), num('ka', 0) + tonumber(ARGV[5])) end
   redis.call('ZREM', z, ARGV[3] .. ':' .. ARGV[4] .. ':' .. ARGV[5])
 elseif op == 'settle' then
-  -- ARGV: 3 token refund (reserved minus charged), 4 probe, 5 responded
+  -- ARGV: 3 token refund (reserved minus charged), 4 first wave, 5 responded, 6 its wave tokens
   refill()
   local refund = tonumber(ARGV[3])
   if s.kc and refund ~= 0 then s.ka = math.min(num('kc', 0), num('ka', 0) + refund) end
   if ARGV[4] == '1' and s.st == 'p' then
-    if ARGV[5] == '1' then s.st = 'n' else s.st = 'u' end
+    s.pn = math.max(0, num('pn', 0) - 1); s.pt = math.max(0, num('pt', 0) - tonumber(ARGV[6] or '0'))
+    if ARGV[5] == '1' then s.st = 'n' elseif s.pn == 0 then s.st = 'u' end
   end
 elseif op == 'observe' then
-  -- ARGV: 3..5 requests limit, remaining, reset ms; 6..8 the same for tokens ('' when absent)
+  -- ARGV: 3..5 requests limit, remaining, reset ms; 6..8 the same for tokens ('' when absent);
+  -- 9 the tokens of the reporting request when it was of the first wave, else ''
   if s.fx then return {'fixed', 0, 0} end
   refill()
   redis.call('ZREMRANGEBYSCORE', z, '-inf', now)
@@ -137,6 +142,10 @@ elseif op == 'observe' then
   for _, m in ipairs(redis.call('ZRANGE', z, 0, -1)) do
     local _, _, r, k = string.find(m, ':(%d+):([%d%.]+)$')
     pr = pr + tonumber(r); pk = pk + tonumber(k)
+  end
+  if s.st == 'p' and ARGV[9] ~= nil and ARGV[9] ~= '' then
+    -- The first report: the rest of the first wave may not have reached the server yet.
+    pr = pr + math.max(0, num('pn', 1) - 1); pk = pk + math.max(0, num('pt', 0) - tonumber(ARGV[9]))
   end
   learn('r', ARGV[3], ARGV[4], ARGV[5], pr)
   learn('k', ARGV[6], ARGV[7], ARGV[8], pk)

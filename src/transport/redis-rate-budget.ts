@@ -4,7 +4,14 @@ import { abortedByCaller } from "../core/llm-error.js";
 import { abortableDelay } from "./abortable-delay.js";
 import { LocalRateBudget } from "./local-rate-budget.js";
 import { budgetTimeout, tooLongWait } from "./token-bucket.js";
-import type { AcquireOptions, BudgetHeaders, RateBudget, Reservation } from "./rate-budget.js";
+import {
+  type AcquireOptions,
+  type BudgetHeaders,
+  FIRST_WAVE_REQUESTS,
+  FIRST_WAVE_TOKENS,
+  type RateBudget,
+  type Reservation,
+} from "./rate-budget.js";
 import { readRateLimitHeaders } from "./rate-limit-headers.js";
 import type { RedisConnection } from "./redis-connection.js";
 
@@ -62,14 +69,22 @@ export class RedisRateBudget implements RateBudget {
         this.#fixed?.requests_per_minute ?? "",
         this.#fixed?.tokens_per_minute ?? "",
         PROBE_POLL_MS,
+        FIRST_WAVE_REQUESTS,
+        FIRST_WAVE_TOKENS,
       ]);
       if (reply === undefined) return this.#fallback.acquire(options);
       const [outcome, waitMs, tokens] = reply;
       if (outcome === "probe")
-        return this.#reservation({ id, prompt: 0, tokens: 0, requests: 0, probe: true });
+        return this.#reservation({
+          id,
+          prompt: 0,
+          tokens: 0,
+          requests: 0,
+          wave: prompt + options.maxTokens,
+        });
       // "go": debited, send after waitMs; "poll": another process probes, ask again after waitMs.
       const reservation =
-        outcome === "go" ? this.#reservation({ id, prompt, tokens, requests: 1, probe: false }) : undefined;
+        outcome === "go" ? this.#reservation({ id, prompt, tokens, requests: 1 }) : undefined;
       if (deadlineAt !== undefined && Date.now() + waitMs >= deadlineAt) {
         reservation?.cancel();
         throw budgetTimeout();
@@ -106,7 +121,8 @@ export class RedisRateBudget implements RateBudget {
     prompt: number;
     tokens: number;
     requests: number;
-    probe: boolean;
+    /** The tokens of a first-wave request (sent before limits were known), else `undefined`. */
+    wave?: number;
   }): Reservation & {
     cancel(): void;
   } {
@@ -124,10 +140,10 @@ export class RedisRateBudget implements RateBudget {
         if (!reported.requests && !reported.tokens) return;
         const fields = (limit: typeof reported.requests) =>
           limit === undefined ? ["", "", ""] : [limit.limit, limit.remaining, limit.resetMs ?? ""];
-        this.#send("observe", [...fields(reported.requests), ...fields(reported.tokens)]);
+        this.#send("observe", [...fields(reported.requests), ...fields(reported.tokens), grant.wave ?? ""]);
       },
       limited: (retryAfterMs: number) => {
-        this.#fallback.limited(retryAfterMs);
+        this.#fallback.limited(retryAfterMs, grant.wave !== undefined);
         this.#send("pause", [Math.ceil(retryAfterMs)]);
       },
       settle: (actualPromptTokens?: number) => {
@@ -138,8 +154,13 @@ export class RedisRateBudget implements RateBudget {
           grant.tokens > 0 && actualPromptTokens !== undefined && actualPromptTokens > 0
             ? grant.prompt - actualPromptTokens
             : 0;
-        if (refund !== 0 || grant.probe)
-          this.#send("settle", [refund, grant.probe ? 1 : 0, responded ? 1 : 0]);
+        if (refund !== 0 || grant.wave !== undefined)
+          this.#send("settle", [
+            refund,
+            grant.wave !== undefined ? 1 : 0,
+            responded ? 1 : 0,
+            grant.wave ?? 0,
+          ]);
       },
     };
   }
