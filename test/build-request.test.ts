@@ -20,7 +20,11 @@ describe("buildOpenAIRequest", () => {
   it("lets a call override model, limits, stop and response_format", () => {
     const format = {
       type: "json_schema" as const,
-      json_schema: { name: "city", schema: { type: "object" }, strict: true },
+      json_schema: {
+        name: "city",
+        schema: { type: "object", properties: {}, required: [], additionalProperties: false },
+        strict: true,
+      },
     };
     assert.deepStrictEqual(
       buildOpenAIRequest({

@@ -1,52 +1,10 @@
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { after, before, describe, it } from "node:test";
 import { TEST_KEY } from "./helpers/client.js";
 import { completion, json } from "./helpers/handlers.js";
 import { chunk, frame, sse } from "./helpers/sse.js";
+import { runCli } from "./helpers/run-cli.js";
 import { TestServer } from "./helpers/test-server.js";
-
-const CLI = fileURLToPath(new URL("../src/cli/main.js", import.meta.url));
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Spawns the CLI as a user would, with only the given OPENAI_* variables set. */
-function runCli(
-  args: string[],
-  options: {
-    env?: Record<string, string>;
-    stdin?: string;
-    onStart?: (child: ReturnType<typeof spawn>) => void;
-  } = {},
-): Promise<Run> {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("OPENAI_")));
-  const child = spawn(process.execPath, [CLI, ...args], {
-    env: { ...env, ...options.env },
-    stdio: ["pipe", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (data: Buffer) => {
-    stdout += data.toString();
-  });
-  child.stderr.on("data", (data: Buffer) => {
-    stderr += data.toString();
-  });
-  child.stdin.end(options.stdin ?? "");
-  options.onStart?.(child);
-  return new Promise((resolve) => {
-    const killer = setTimeout(() => child.kill("SIGKILL"), 15_000);
-    child.on("exit", (code) => {
-      clearTimeout(killer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 describe("the director-llm CLI", () => {
   let server: TestServer;
@@ -121,9 +79,9 @@ describe("the director-llm CLI", () => {
     ]);
   });
 
-  it("a missing key exits 1 and says which variable to set", async () => {
+  it("a missing key exits 2 (configuration) and says which variable to set", async () => {
     const run = await runCli(["chat", "hi"], { env: { OPENAI_API_BASE: `${server.url}/v1` } });
-    assert.equal(run.code, 1);
+    assert.equal(run.code, 2);
     assert.equal(run.stdout, "");
     assert.match(run.stderr, /OPENAI_API_KEY/);
   });
@@ -170,13 +128,16 @@ describe("the director-llm CLI", () => {
     const run = await runCli(["models"]);
     assert.equal(run.code, 0);
     const lines = run.stdout.trim().split("\n");
-    assert.match(lines[0] ?? "", /^model\s+context window\s+max output\s+reasoning$/);
+    assert.match(
+      lines[0] ?? "",
+      /^model\s+context window\s+max output\s+reasoning\s+price per 1M in \/ out$/,
+    );
     assert.ok(
-      lines.some((line) => /^gpt-4o-mini\s+128,000\s+16,384$/.test(line)),
+      lines.some((line) => /^gpt-4o-mini\s+128,000\s+16,384\s+\$0\.15 \/ \$0\.6$/.test(line)),
       run.stdout,
     );
     assert.ok(
-      lines.some((line) => /^o3\s+200,000\s+100,000\s+yes$/.test(line)),
+      lines.some((line) => /^o3\s+200,000\s+100,000\s+yes\s+\$2 \/ \$8$/.test(line)),
       run.stdout,
     );
   });

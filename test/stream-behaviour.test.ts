@@ -212,7 +212,11 @@ describe("streaming", () => {
     const response = await stream.response;
     assert.equal(response.error?.kind, "aborted");
     assert.equal(response.content, "so far");
-    assert.deepStrictEqual([response.send_tokens, response.recv_tokens], [0, 0]);
+    // The server sent no usage before the abort: estimated from what arrived, and said so.
+    assert.deepStrictEqual([response.send_tokens, response.recv_tokens, response.total_tokens], [8, 2, 10]);
+    assert.deepStrictEqual(response.warnings, [
+      "usage estimated: the stream ended before the server sent usage; 8 prompt and 2 completion tokens counted locally",
+    ]);
   });
 
   it("leaving the loop early cancels the request", async () => {

@@ -1,7 +1,19 @@
-import type { LLMErrorKind } from "../core/llm-error.js";
+import type { LLMError } from "../core/llm-error.js";
 
-/** One line telling the user what to do about a failure, by kind. */
-export function hintFor(kind: LLMErrorKind, apiBase: string): string {
+/** How long a wait is, for people: "40 s", "3 min", "2 h". */
+function duration(ms: number): string {
+  if (ms < 90_000) return `${Math.max(1, Math.round(ms / 1000))} s`;
+  if (ms < 60 * 60_000) return `${Math.round(ms / 60_000)} min`;
+  return `${Math.round(ms / 3_600_000)} h`;
+}
+
+/** One line telling the user what to do about a failure, by kind and what else is known. */
+export function hintFor(
+  error: Pick<LLMError, "kind" | "message" | "retry_after_ms">,
+  context: { apiBase: string; streamStarted: boolean },
+): string {
+  const { kind } = error;
+  const apiBase = context.apiBase;
   switch (kind) {
     case "authentication":
       return "hint: the API key was refused; set OPENAI_API_KEY to a valid key";
@@ -10,16 +22,24 @@ export function hintFor(kind: LLMErrorKind, apiBase: string): string {
     case "model_not_found":
       return "hint: pick a model this server has, with --model or OPENAI_CHAT_MODEL (see `director-llm models`)";
     case "rate_limit":
-      return "hint: rate limited; wait a moment and try again";
+      return error.retry_after_ms !== undefined && error.retry_after_ms >= 10_000
+        ? `hint: rate limited; the server asks to wait ${duration(error.retry_after_ms)} before trying again`
+        : "hint: rate limited; wait a moment and try again";
     case "quota_exceeded":
       return "hint: the account is out of quota; check billing";
     case "request_too_large":
     case "context_length_exceeded":
       return "hint: the prompt is too long for this model; shorten it or lower --max-tokens";
     case "timeout":
+      if (error.message.includes("total_timeout"))
+        return "hint: the call ran out of its total_timeout (retries and waits included); allow it more time";
+      if (error.message.includes("idle"))
+        return "hint: the stream stalled (no data within the idle timeout); try again, or raise OPENAI_TIMEOUT (seconds)";
       return "hint: the server was too slow; raise OPENAI_TIMEOUT (seconds)";
     case "connection":
-      return `hint: could not reach ${apiBase}; is the server running? set OPENAI_API_BASE to change it`;
+      return context.streamStarted
+        ? "hint: the connection broke while the answer was streaming (what arrived is above); try again"
+        : `hint: could not reach ${apiBase}; is the server running? set OPENAI_API_BASE to change it`;
     case "server_error":
       return "hint: the server failed; try again later";
     case "invalid_response":

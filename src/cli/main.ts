@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { fstatSync, readFileSync } from "node:fs";
 import { runCli } from "./run-cli.js";
 
 // A reader that went away (`director-llm models | head -1`) is not an error.
@@ -7,10 +8,26 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
+/** Piped text (`cat doc.txt | director-llm chat ...`) or a file (`< doc.txt`), never a terminal or socket. */
+function stdinHasData(): boolean {
+  try {
+    const stat = fstatSync(0);
+    return stat.isFIFO() || stat.isFile();
+  } catch {
+    return false;
+  }
+}
+
+const manifest = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as {
+  version: string;
+};
+
 process.exitCode = await runCli({
   argv: process.argv.slice(2),
   env: process.env,
   stdin: process.stdin,
+  stdinHasData: stdinHasData(),
   stdout: process.stdout,
   stderr: process.stderr,
+  version: manifest.version,
 });

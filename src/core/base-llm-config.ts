@@ -1,6 +1,8 @@
 import {
+  headerValueProblem,
   normalizeApiBase,
   redactRedisUrl,
+  validateHeaders,
   validateRateLimit,
   validateRedisUrl,
   validateRetry,
@@ -107,6 +109,11 @@ export class BaseLLMConfig {
   readonly #redis_url: string | undefined;
 
   constructor(options: BaseLLMConfigOptions = {}, context: ConfigContext = {}) {
+    if (typeof options !== "object" || options === null || Array.isArray(options))
+      throw new ConfigError({
+        option: "options",
+        problem: `must be an object of config options, or left out (got ${options === null ? "null" : typeof options})`,
+      });
     const env = context.env ?? process.env;
     const names: ConfigEnvNames = { redis_url: [REDIS_URL_ENV], ...context.env_names };
     const envName = (option: keyof BaseLLMConfigOptions): string | undefined => names[option]?.[0];
@@ -151,6 +158,8 @@ export class BaseLLMConfig {
     this.llm_type = stringOption("llm_type", context.defaults?.llm_type) ?? "";
     const apiKey = stringOption("api_key", undefined);
     if (apiKey === undefined || apiKey.trim() === "") fail("api_key", "is required and must not be empty");
+    const keyProblem = headerValueProblem(apiKey as string);
+    if (keyProblem !== undefined) fail("api_key", keyProblem);
     this.#api_key = apiKey as string;
 
     const apiBase = stringOption("api_base", context.defaults?.api_base);
@@ -198,7 +207,7 @@ export class BaseLLMConfig {
       fail("max_response_bytes", "must be a positive integer");
     this.max_response_bytes = maxBytes;
 
-    this.headers = Object.freeze({ ...(options.headers ?? {}) });
+    this.headers = Object.freeze(validateHeaders(options.headers, (problem) => fail("headers", problem)));
     const authHeader = options.auth_header ?? "bearer";
     if (authHeader !== "bearer" && authHeader !== "api-key")
       fail("auth_header", 'must be "bearer" or "api-key"');

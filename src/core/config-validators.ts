@@ -92,3 +92,39 @@ export function validateRetry(
   }
   return Object.freeze(result);
 }
+
+/** What makes a header value unsendable: control characters (CR, LF, NUL, ...) or non-Latin-1 text. */
+export function headerValueProblem(value: string): string | undefined {
+  const control = /[\u0000-\u0008\u000a-\u001f\u007f]/.exec(value);
+  if (control) {
+    const code = control[0].charCodeAt(0);
+    const name =
+      code === 13
+        ? "a carriage return (CR)"
+        : code === 10
+          ? "a line feed (LF)"
+          : `control character U+${code.toString(16).padStart(4, "0").toUpperCase()}`;
+    const hint = code === 13 ? "; a Windows line ending in a .env file leaves one at the end" : "";
+    return `contains ${name} at position ${control.index}${hint}`;
+  }
+  if (/[^\u0000-\u00ff]/.test(value))
+    return "contains characters outside Latin-1, which HTTP headers cannot carry";
+  return undefined;
+}
+
+/** Extra headers: names are HTTP tokens, values have no control characters. */
+export function validateHeaders(headers: unknown, fail: (problem: string) => never): Record<string, string> {
+  if (headers === undefined || headers === null) return {};
+  if (typeof headers !== "object" || Array.isArray(headers))
+    fail("must be an object of header names to strings");
+  const checked: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers as Record<string, unknown>)) {
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name))
+      fail(`${JSON.stringify(name)} is not a valid header name`);
+    if (typeof value !== "string") fail(`the value of ${name} must be a string`);
+    const problem = headerValueProblem(value as string);
+    if (problem !== undefined) fail(`the value of ${name} ${problem}`);
+    checked[name] = value as string;
+  }
+  return checked;
+}

@@ -96,6 +96,15 @@ export class LLMError extends Error {
 }
 
 /** The error of a call whose caller's signal fired, at whatever stage. */
-export function abortedByCaller(): LLMError {
-  return new LLMError({ kind: "aborted", message: "request aborted by the caller" });
+export function abortedByCaller(signal?: AbortSignal): LLMError {
+  const reason: unknown = signal?.reason;
+  // AbortSignal.timeout() aborts with a DOMException named TimeoutError.
+  const timedOut = reason instanceof Error && reason.name === "TimeoutError";
+  return new LLMError({
+    kind: "aborted",
+    message: timedOut
+      ? "request aborted by the caller's signal: it timed out (AbortSignal.timeout)"
+      : "request aborted by the caller",
+    cause: reason,
+  });
 }

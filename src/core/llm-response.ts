@@ -27,12 +27,8 @@ export interface LLMResponseInit {
   attempts?: number;
 }
 
-/**
- * The one normalized result of every call, success or failure (a failed call resolves, it does not
- * reject). On failure `status` is `ERROR`, `error` says why, and `content` keeps what had arrived
- * (always `""` for non-streaming calls).
- */
-export class LLMResponse {
+/** The fields every {@link LLMResponse} has, success or failure. */
+class LLMResponseFields {
   /** `LLMResponseStatus.SUCCESS` (true) or `LLMResponseStatus.ERROR` (false). */
   status: LLMResponseStatus;
   /** The assistant's text; `""` when the model only called tools or the call failed. */
@@ -74,6 +70,8 @@ export class LLMResponse {
   attempts: number;
 
   constructor(init: LLMResponseInit) {
+    if ((init.status === LLMResponseStatus.ERROR) !== (init.error !== undefined))
+      throw new TypeError("an LLMResponse has an error exactly when its status is ERROR");
     this.status = init.status;
     this.content = init.content ?? "";
     this.tool_calls = init.tool_calls ?? [];
@@ -94,3 +92,29 @@ export class LLMResponse {
     this.attempts = init.attempts ?? init.error?.attempts ?? 0;
   }
 }
+
+/** A call that succeeded: `status` is `SUCCESS` and there is no `error`. */
+export interface SuccessfulLLMResponse extends LLMResponseFields {
+  status: typeof LLMResponseStatus.SUCCESS;
+  error: undefined;
+}
+
+/** A call that failed: `status` is `ERROR` and `error` says why. */
+export interface FailedLLMResponse extends LLMResponseFields {
+  status: typeof LLMResponseStatus.ERROR;
+  error: LLMError;
+}
+
+/**
+ * The one normalized result of every call, success or failure (a failed call resolves, it does not
+ * reject). On failure `status` is `ERROR`, `error` says why, and `content` keeps what had arrived
+ * (always `""` for non-streaming calls). A union on `status`, so `if (res.status ===
+ * LLMResponseStatus.SUCCESS) ... else res.error.kind` type-checks under `strict`.
+ */
+export type LLMResponse = SuccessfulLLMResponse | FailedLLMResponse;
+
+/** Builds an {@link LLMResponse}; `instanceof LLMResponse` holds for every response. */
+export const LLMResponse = LLMResponseFields as unknown as {
+  new (init: LLMResponseInit): LLMResponse;
+  readonly prototype: LLMResponse;
+};

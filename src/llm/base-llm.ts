@@ -1,67 +1,17 @@
 import type { BaseLLMConfig } from "../core/base-llm-config.js";
 import type { ChatCompletionOptions } from "../core/chat-options.js";
-import { abortedByCaller, LLMError } from "../core/llm-error.js";
+import { LLMError } from "../core/llm-error.js";
 import { LLMResponse, LLMResponseStatus } from "../core/llm-response.js";
 import type { ChatMessage } from "../core/messages.js";
-import type { StreamPart } from "../core/stream-part.js";
 import { InvalidArgumentError } from "../core/usage-errors.js";
 import type { RateBudget } from "../transport/rate-budget.js";
 import { rateBudgetFor } from "../transport/rate-budget-for.js";
-import { type AttemptContext, retryWithBackoff } from "../transport/retry-with-backoff.js";
-import { type CallLimits, resolveCallLimits } from "./call-limits.js";
+import { retryWithBackoff } from "../transport/retry-with-backoff.js";
+import { type CallLimits, countingStop, resolveCallLimits } from "./call-limits.js";
+import { countBriefly, estimatePartialUsage } from "./estimate-partial-usage.js";
 import { ChatStream } from "./chat-stream.js";
+import type { OpenStream, PreparedRequest, SendContext, StreamAssembler } from "./prepared-request.js";
 import { type LLMUsage, UsageMeter } from "./usage-meter.js";
-
-/** A provider's request, built and validated before anything is sent. */
-export interface PreparedRequest {
-  /** The model the request names. */
-  model: string;
-  /** The provider's wire payload. */
-  payload: unknown;
-  /** `response_format.type`, when one was asked for. */
-  response_format_type?: string | undefined;
-  /** The output budget the request sends (`max_tokens` or `max_completion_tokens`). */
-  max_tokens: number;
-  /**
-   * The prompt's token count, counted at most once and only when pacing needs it. A long count
-   * gives the event loop back and calls `stop` between slices (it throws when the call's signal
-   * fired or its deadline passed).
-   */
-  prompt_tokens: (stop: () => void) => Promise<number> | number;
-  /**
-   * Pre-send checks that need the prompt's size (the context window), run once before the first
-   * attempt; may lower the payload's output budget (`max_tokens` must then read the new value)
-   * and add warnings.
-   * Throws {@link LLMError} (e.g. `context_length_exceeded`, nothing sent).
-   */
-  check?: ((stop: () => void) => Promise<void>) | undefined;
-  /** Warnings to put on the response (e.g. `max_tokens` lowered to fit the context window). */
-  warnings: string[];
-}
-
-/** What one attempt is given: the retry loop's context, the caller's signal and the call's limits. */
-export interface SendContext extends AttemptContext {
-  signal: AbortSignal | undefined;
-  /** Idle limit of a stream, in ms (the attempt timeout; `deadlineAt` still applies). */
-  idleTimeoutMs: number;
-  /** Absolute time (ms since epoch) by which the whole call must end, if any. */
-  deadlineAt: number | undefined;
-  /** Hand every response's headers here (rate-limit pacing learns from them). */
-  onHeaders: ((headers: Readonly<Record<string, string | string[] | undefined>>) => void) | undefined;
-}
-
-/** Turns one attempt's stream events into parts and, at the end, the response. */
-export interface StreamAssembler {
-  push(event: unknown): StreamPart[];
-  finish(): LLMResponse;
-  partial(error: LLMError): LLMResponse;
-}
-
-/** An open stream of one attempt: its events in batches (`"done"` for the end marker) and its assembler. */
-export interface OpenStream {
-  events: AsyncIterable<unknown[]>;
-  assembler: StreamAssembler;
-}
 
 const INSPECT = Symbol.for("nodejs.util.inspect.custom");
 
@@ -144,8 +94,8 @@ export abstract class BaseLLM {
     }
     const callerSignal = limits.signal;
     return new ChatStream(controller, async (stream) => {
-      const forward = () => controller.abort();
-      if (callerSignal?.aborted) controller.abort();
+      const forward = () => controller.abort(callerSignal?.reason);
+      if (callerSignal?.aborted) forward();
       callerSignal?.addEventListener("abort", forward, { once: true });
       let assembler: StreamAssembler | undefined;
       try {
@@ -182,7 +132,15 @@ export abstract class BaseLLM {
       } catch (error) {
         if (!(error instanceof LLMError)) throw error;
         stream.push({ type: "error", error });
-        return this.#finish(assembler?.partial(error) ?? this.errorResponse(error, prepared), prepared);
+        const partial = assembler?.partial(error);
+        if (partial === undefined) return this.#finish(this.errorResponse(error, prepared), prepared);
+        estimatePartialUsage(partial, {
+          promptTokens: prepared.counted_prompt_tokens ?? (await countBriefly(prepared)),
+          countCompletion: (text) =>
+            this.count_tokens([{ role: "assistant", content: text }], { model: prepared.model }) -
+            this.count_tokens([{ role: "assistant", content: "" }], { model: prepared.model }),
+        });
+        return this.#finish(partial, prepared);
       } finally {
         callerSignal?.removeEventListener("abort", forward);
       }
@@ -258,19 +216,12 @@ export abstract class BaseLLM {
       });
       this.#budgets.set(prepared.model, budget);
     }
-    const stop = () => {
-      if (signal?.aborted) throw abortedByCaller();
-      if (deadlineAt !== undefined && Date.now() >= deadlineAt) {
-        throw new LLMError({
-          kind: "timeout",
-          message: "total_timeout exceeded while counting the prompt's tokens",
-        });
-      }
-    };
+    const stop = countingStop(limits);
     await prepared.check?.(stop);
     const { value: response, attempts } = await retryWithBackoff({
       run: async (context) => {
         const promptTokens = budget?.countsTokens ? await prepared.prompt_tokens(stop) : 0;
+        if (budget?.countsTokens) prepared.counted_prompt_tokens = promptTokens;
         const reservation = await budget?.acquire({
           promptTokens,
           maxWaitMs: this.config.retry.max_retry_after_ms,
@@ -312,4 +263,4 @@ export abstract class BaseLLM {
   }
 }
 
-export type { LLMUsage };
+export type { LLMUsage, OpenStream, PreparedRequest, SendContext, StreamAssembler };

@@ -1,5 +1,6 @@
 import type { BaseLLMConfig } from "../core/base-llm-config.js";
 import type { ChatCompletionOptions } from "../core/chat-options.js";
+import { abortedByCaller, LLMError } from "../core/llm-error.js";
 import { InvalidArgumentError } from "../core/usage-errors.js";
 
 /** A call's signal and time limits, resolved once from its options and the config. */
@@ -20,6 +21,19 @@ function checkSeconds(name: string, value: number | null | undefined): number | 
     );
   }
   return value;
+}
+
+/** The check long token counts run between pieces: throws once the call is aborted or out of time. */
+export function countingStop(limits: CallLimits): () => void {
+  return () => {
+    if (limits.signal?.aborted) throw abortedByCaller(limits.signal);
+    if (limits.deadlineAt !== undefined && Date.now() >= limits.deadlineAt) {
+      throw new LLMError({
+        kind: "timeout",
+        message: "total_timeout exceeded while counting the prompt's tokens",
+      });
+    }
+  };
 }
 
 /** Validates a call's options object, signal and time limits; throws {@link InvalidArgumentError}. */

@@ -1,10 +1,11 @@
 import type { ChatCompletionOptions } from "../core/chat-options.js";
 import type { ChatMessage, ResponseFormat } from "../core/messages.js";
+import { jsonText } from "../core/json-text.js";
 import { InvalidArgumentError } from "../core/usage-errors.js";
 import { convertToOpenAIMessages } from "./convert-to-openai-messages.js";
 import { isReasoningModel } from "./openai-chat-model.js";
 import type { WireChatRequest } from "./openai-chat-api.js";
-import { prepareOpenAITools } from "./prepare-openai-tools.js";
+import { prepareOpenAITools, strictSchemaProblem } from "./prepare-openai-tools.js";
 
 /** The config values a request is built from. */
 export interface RequestDefaults {
@@ -62,6 +63,15 @@ function checkResponseFormat(format: ResponseFormat): ResponseFormat {
       if (typeof schema.schema !== "object" || schema.schema === null) {
         throw new InvalidArgumentError("response_format.json_schema.schema", "must be a JSON Schema object");
       }
+      jsonText(schema.schema, "response_format.json_schema.schema");
+      if (schema.strict === true) {
+        const problem = strictSchemaProblem(schema.schema, "schema");
+        if (problem !== undefined)
+          throw new InvalidArgumentError(
+            "response_format.json_schema.strict",
+            `strict: true needs a qualifying schema: ${problem}`,
+          );
+      }
       return format;
     }
     default:
@@ -81,6 +91,8 @@ export function buildOpenAIRequest(options: {
   call: ChatCompletionOptions;
   defaults: RequestDefaults;
   stream?: boolean;
+  /** Receives what the caller should know (an option the model does not take, left out). */
+  warnings?: string[];
 }): WireChatRequest {
   const { call, defaults } = options;
   const model = call.model ?? defaults.chat_model;
@@ -96,6 +108,12 @@ export function buildOpenAIRequest(options: {
   );
   if (isReasoningModel(model)) {
     request.max_completion_tokens = maxTokens;
+    for (const name of ["temperature", "top_p"] as const) {
+      if (call[name] !== undefined && call[name] !== null) {
+        checkNumber(name, call[name], 0, name === "top_p" ? 1 : 2);
+        options.warnings?.push(`${name} is not sent: reasoning model ${model} does not accept it`);
+      }
+    }
   } else {
     request.max_tokens = maxTokens;
     request.temperature = checkNumber("temperature", call.temperature ?? defaults.temperature, 0, 2);

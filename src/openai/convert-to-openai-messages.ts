@@ -1,5 +1,6 @@
 import { isRecord } from "../core/is-record.js";
 import type { ChatMessage, DirectorToolCallInput, OpenAIToolCallInput } from "../core/messages.js";
+import { jsonText } from "../core/json-text.js";
 import { InvalidArgumentError } from "../core/usage-errors.js";
 import type { WireMessage, WireToolCall } from "./openai-chat-api.js";
 
@@ -28,10 +29,7 @@ function toContent(content: unknown, path: string): Content {
 function toToolResultContent(content: unknown, path: string): Content {
   if (typeof content === "string" || Array.isArray(content)) return toContent(content, path);
   if (content === undefined) return "";
-  const text = JSON.stringify(content);
-  if (text === undefined)
-    throw new InvalidArgumentError(path, "tool result content is not JSON-serializable");
-  return text;
+  return jsonText(content, path);
 }
 
 function toWireToolCall(call: DirectorToolCallInput | OpenAIToolCallInput, path: string): WireToolCall {
@@ -55,7 +53,10 @@ function toWireToolCall(call: DirectorToolCallInput | OpenAIToolCallInput, path:
     return {
       id: call.id,
       type: "function",
-      function: { name, arguments: typeof args === "string" ? args : JSON.stringify(args) },
+      function: {
+        name,
+        arguments: typeof args === "string" ? args : jsonText(args, `${path}.tool.arguments`),
+      },
     };
   }
   throw new InvalidArgumentError(

@@ -1,6 +1,7 @@
 import { LLMError } from "../core/llm-error.js";
 import { LLMResponse, LLMResponseStatus } from "../core/llm-response.js";
 import type { ToolCall } from "../core/messages.js";
+import { classifyStreamError } from "../transport/classify-http-error.js";
 import type { WireChatResponse, WireUsage } from "./openai-chat-api.js";
 import {
   generateToolCallId,
@@ -50,21 +51,36 @@ export function mapOpenAIResponse(options: {
   body: unknown;
   request_id?: string | undefined;
   response_format_type?: string | undefined;
+  /** Removed from error messages (servers echo keys and headers back). */
+  secrets?: readonly string[];
 }): LLMResponse {
   const { request_id } = options;
   if (typeof options.body !== "object" || options.body === null || Array.isArray(options.body)) {
     throw invalid("response body is not a JSON object", request_id);
   }
-  const body = options.body as WireChatResponse;
-  if (!Array.isArray(body.choices) || body.choices.length === 0)
-    throw invalid("response has no choices", request_id);
+  const body = options.body as WireChatResponse & { error?: unknown };
+  const noChoices = !Array.isArray(body.choices) || body.choices.length === 0;
+  if (noChoices && body.error !== undefined && body.error !== null) {
+    // An error object in a 200 (some proxies do this): classified as the stream's error events are.
+    throw classifyStreamError({
+      error: body.error,
+      request_id,
+      secrets: options.secrets ?? [],
+      where: "error object in a 200 response",
+    });
+  }
+  if (noChoices || body.choices === undefined) throw invalid("response has no choices", request_id);
   const choice = body.choices.find((item) => item?.index === 0) ?? body.choices[0];
   const message = choice?.message;
   if (typeof message !== "object" || message === null)
     throw invalid("response choice has no message", request_id);
-  const content = typeof message.content === "string" ? message.content : "";
+  if (message.content !== undefined && message.content !== null && typeof message.content !== "string")
+    throw invalid(`message.content is a ${typeof message.content}, not a string or null`, request_id);
+  if (message.tool_calls !== undefined && message.tool_calls !== null && !Array.isArray(message.tool_calls))
+    throw invalid(`message.tool_calls is a ${typeof message.tool_calls}, not an array`, request_id);
+  const content = message.content ?? "";
   const tool_calls: ToolCall[] = [];
-  for (const [index, call] of (Array.isArray(message.tool_calls) ? message.tool_calls : []).entries()) {
+  for (const [index, call] of (message.tool_calls ?? []).entries()) {
     const name = call?.function?.name;
     if (typeof name !== "string" || name === "")
       throw invalid(`tool_calls[${index}] has no function name`, request_id);

@@ -81,11 +81,11 @@ export class OpenAI extends BaseLLM {
     options: ChatCompletionOptions,
     stream: boolean,
   ): PreparedRequest {
-    const payload = buildOpenAIRequest({ messages, call: options, defaults: this.config, stream });
+    const warnings: string[] = [];
+    const payload = buildOpenAIRequest({ messages, call: options, defaults: this.config, stream, warnings });
     let counted: Promise<number> | undefined;
     const prompt_tokens = (stop: () => void) =>
       (counted ??= countOpenAITokensAsync(payload, encodingOf(payload.model), stop));
-    const warnings: string[] = [];
     return {
       model: payload.model,
       payload,
@@ -109,6 +109,7 @@ export class OpenAI extends BaseLLM {
       body: response.body,
       request_id: response.request_id,
       response_format_type: prepared.response_format_type,
+      secrets: this.#secrets,
     });
   }
 

@@ -1,5 +1,6 @@
 import { isRecord } from "../core/is-record.js";
 import type { OpenAIToolDefinition, ToolChoice, ToolDefinition } from "../core/messages.js";
+import { jsonText } from "../core/json-text.js";
 import { InvalidArgumentError } from "../core/usage-errors.js";
 import type { WireTool } from "./openai-chat-api.js";
 
@@ -61,6 +62,15 @@ function prepareTool(tool: ToolDefinition | OpenAIToolDefinition, index: number)
   if (definition.parameters !== undefined && !isRecord(definition.parameters)) {
     throw new InvalidArgumentError(`${base}.parameters`, "must be a JSON Schema object");
   }
+  if (definition.parameters !== undefined) {
+    jsonText(definition.parameters, `${base}.parameters`);
+    const type = definition.parameters["type"];
+    if (type !== undefined && type !== "object")
+      throw new InvalidArgumentError(
+        `${base}.parameters.type`,
+        `a tool's parameters are an object schema (got type ${JSON.stringify(type)})`,
+      );
+  }
   // Director put `strict` beside `function`; it belongs inside.
   const requested = definition.strict ?? (isNative ? (tool as OpenAIToolDefinition).strict : undefined);
   const problem =
@@ -74,6 +84,23 @@ function prepareTool(tool: ToolDefinition | OpenAIToolDefinition, index: number)
   if (definition.parameters !== undefined) wire.parameters = definition.parameters;
   if (strict || requested === false) wire.strict = strict;
   return { type: "function", function: wire };
+}
+
+/** A `tool_choice` the API takes, naming a tool that is in `tools`. */
+function checkToolChoice(choice: ToolChoice, names: ReadonlySet<string>): ToolChoice {
+  if (choice === "auto" || choice === "none" || choice === "required") return choice;
+  if (isRecord(choice) && choice.type === "function" && isRecord(choice.function)) {
+    const { name } = choice.function;
+    if (typeof name === "string" && names.has(name)) return choice;
+    throw new InvalidArgumentError(
+      "tool_choice.function.name",
+      `names no tool in tools (got ${JSON.stringify(name)}; tools: ${[...names].join(", ")})`,
+    );
+  }
+  throw new InvalidArgumentError(
+    "tool_choice",
+    `must be "auto", "none", "required" or { type: "function", function: { name } } (got ${typeof choice === "string" ? JSON.stringify(choice) : typeof choice})`,
+  );
 }
 
 /**
@@ -99,5 +126,5 @@ export function prepareOpenAITools(
       throw new InvalidArgumentError("tools", `duplicate tool name ${tool.function.name}`);
     names.add(tool.function.name);
   }
-  return { tools: wireTools, tool_choice: toolChoice ?? "auto" };
+  return { tools: wireTools, tool_choice: checkToolChoice(toolChoice ?? "auto", names) };
 }

@@ -154,6 +154,8 @@ export function classifyStreamError(options: {
   error: unknown;
   request_id: string | undefined;
   secrets: readonly string[];
+  /** Where it arrived, the message's prefix. @default "error event in stream" */
+  where?: string;
 }): LLMError {
   const raw = options.error;
   const wrapped =
@@ -163,7 +165,7 @@ export function classifyStreamError(options: {
   const classified = classifyHttpError({ status, headers: {}, bodyText, secrets: options.secrets });
   return new LLMError({
     kind: classified.kind,
-    message: `error event in stream: ${classified.message.replace(/^\d+:? ?/, "")}`,
+    message: `${options.where ?? "error event in stream"}: ${classified.message.replace(/^\d+:? ?/, "")}`,
     request_id: options.request_id,
     retryable: classified.retryable,
     code: classified.code,

@@ -218,7 +218,7 @@ export class HttpExchange implements Dispatcher.DispatchHandler {
         retryable: true,
       });
     }
-    return abortedByCaller();
+    return abortedByCaller(this.#request.signal);
   }
 
   #tooLarge(): void {

@@ -72,7 +72,7 @@ export class LocalRateBudget implements RateBudget {
       return Promise.resolve(this.#probe(prompt + options.maxTokens));
     return new Promise<Reservation>((resolve, reject) => {
       const { signal, deadlineAt } = options;
-      if (signal?.aborted) return reject(abortedByCaller());
+      if (signal?.aborted) return reject(abortedByCaller(signal));
       let deadlineTimer: NodeJS.Timeout | undefined;
       const waiter: Waiter = {
         maxWaitMs: options.maxWaitMs ?? Number.POSITIVE_INFINITY,
@@ -92,7 +92,7 @@ export class LocalRateBudget implements RateBudget {
         reject(error);
         this.#pump();
       };
-      const onAbort = () => leave(abortedByCaller());
+      const onAbort = () => leave(abortedByCaller(signal));
       signal?.addEventListener("abort", onAbort, { once: true });
       if (deadlineAt !== undefined) {
         deadlineTimer = setTimeout(() => leave(budgetTimeout()), timerDelay(deadlineAt - Date.now()));

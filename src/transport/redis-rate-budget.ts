@@ -61,7 +61,7 @@ export class RedisRateBudget implements RateBudget {
     const id = randomBytes(8).toString("hex");
     const prompt = Math.ceil(options.promptTokens);
     for (;;) {
-      if (signal?.aborted) throw abortedByCaller();
+      if (signal?.aborted) throw abortedByCaller(signal);
       const reply = await this.#run("reserve", [
         id,
         prompt + options.maxTokens,
@@ -96,7 +96,7 @@ export class RedisRateBudget implements RateBudget {
       if (waitMs > 0) {
         try {
           // +1 ms: a timer may fire a millisecond early, and the bucket is exactly empty until then.
-          await abortableDelay({ delayMs: waitMs + 1, signal, onAbort: abortedByCaller });
+          await abortableDelay({ delayMs: waitMs + 1, signal, onAbort: () => abortedByCaller(signal) });
         } catch (error) {
           reservation?.cancel();
           throw error;

@@ -61,7 +61,7 @@ export async function retryWithBackoff<T>(options: RetryOptions<T>): Promise<{ v
   let rateLimitWaitedMs = 0;
   for (let attempt = 0; ; attempt += 1) {
     try {
-      if (options.signal?.aborted) throw abortedByCaller();
+      if (options.signal?.aborted) throw abortedByCaller(options.signal);
       let timeoutMs = options.attemptTimeoutMs;
       let timeoutLabel = `timeout of ${options.attemptTimeoutMs / 1000}s`;
       if (options.deadlineAt !== undefined) {
@@ -98,7 +98,11 @@ export async function retryWithBackoff<T>(options: RetryOptions<T>): Promise<{ v
       const delayMs = requested ?? backoffDelayMs(retries - 1, options.backoff, random);
       if (options.deadlineAt !== undefined && Date.now() + delayMs >= options.deadlineAt) throw caught;
       try {
-        await abortableDelay({ delayMs, signal: options.signal, onAbort: abortedByCaller });
+        await abortableDelay({
+          delayMs,
+          signal: options.signal,
+          onAbort: () => abortedByCaller(options.signal),
+        });
       } catch (abort) {
         (abort as LLMError).attempts = sent;
         throw abort;

@@ -56,6 +56,11 @@ export class TestServer {
     return this;
   }
 
+  /** Cuts every open connection (a server or proxy that went away mid-answer). */
+  destroyConnections(): void {
+    for (const socket of this.#sockets) socket.destroy();
+  }
+
   /** Connections currently open to the server. */
   get openConnections(): number {
     return this.#sockets.size;
