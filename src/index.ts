@@ -1,10 +1,22 @@
 export { BaseLLMConfig } from "./core/base-llm-config.js";
 export type { BaseLLMConfigOptions, FixedRateLimit, RetryBackoff } from "./core/base-llm-config.js";
-export type { ChatCompletionOptions } from "./core/chat-options.js";
+export type {
+  ChatCompletionOptions,
+  ChatCompletionOptionsInput,
+  ReasoningEffort,
+  ServiceTier,
+  Verbosity,
+} from "./core/chat-options.js";
 export { LLMError } from "./core/llm-error.js";
 export type { LLMErrorInit, LLMErrorKind } from "./core/llm-error.js";
 export { LLMResponse, LLMResponseStatus } from "./core/llm-response.js";
-export type { FailedLLMResponse, LLMResponseInit, SuccessfulLLMResponse } from "./core/llm-response.js";
+export type {
+  FailedLLMResponse,
+  LLMResponseInit,
+  Logprobs,
+  SuccessfulLLMResponse,
+  TokenLogprob,
+} from "./core/llm-response.js";
 export type * from "./core/messages.js";
 export { ConfigError, InvalidArgumentError } from "./core/usage-errors.js";
 export { BaseLLM } from "./llm/base-llm.js";

@@ -99,6 +99,37 @@ const shapes: Array<[string, ChatMessage[], ChatCompletionOptions]> = [
   ],
   ["a reasoning model", [{ role: "developer", content: "Be brief." }, ...user], { model: "o3-mini" }],
   ["per-call sampling overrides", user, { model: "gpt-4o-mini", max_tokens: 5, temperature: 0, top_p: 0.1 }],
+  [
+    "every optional request parameter",
+    user,
+    {
+      seed: 7,
+      parallel_tool_calls: false,
+      tools: [{ name: "f", parameters: strictSchema }],
+      presence_penalty: 0.5,
+      frequency_penalty: -0.5,
+      logit_bias: { "50256": -100, "1734": 5 },
+      logprobs: true,
+      top_logprobs: 3,
+      service_tier: "flex",
+      user: "u1",
+      safety_identifier: "user-123",
+      metadata: { run: "nightly", team: "agents" },
+      store: false,
+      prompt_cache_key: "agents-v1",
+      prediction: { type: "content", content: "The answer is 42." },
+    },
+  ],
+  [
+    "a reasoning model with reasoning_effort and verbosity",
+    user,
+    { model: "gpt-5-mini", reasoning_effort: "minimal", verbosity: "low", service_tier: "priority" },
+  ],
+  [
+    "prediction as text parts",
+    user,
+    { prediction: { type: "content", content: [{ type: "text", text: "x" }] } },
+  ],
 ];
 
 describe("every request shape passes Prism's validation of the official OpenAI spec", () => {
@@ -149,6 +180,12 @@ describe("every request shape passes Prism's validation of the official OpenAI s
     });
     assert.equal(response.statusCode, 422);
     await response.body.text();
+  });
+
+  it("the new parameters are validated by the spec too: a service_tier it does not list is refused", async () => {
+    const response = await llm.chat_completions(user, { extra_body: { service_tier: "turbo" } });
+    assert.equal(response.error?.kind, "bad_request");
+    assert.equal(response.error?.status_code, 422);
   });
 
   it("the client reports Prism's rejection of an unknown content part as bad_request", async () => {

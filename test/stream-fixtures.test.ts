@@ -9,6 +9,8 @@ import { seededRandom, splitRandomly, ssePieces } from "./helpers/sse.js";
 import { type TestServer, useTestServer } from "./helpers/test-server.js";
 
 type Chunk = {
+  system_fingerprint?: string | null;
+  service_tier?: string | null;
   id?: string;
   model?: string;
   usage?: unknown;
@@ -69,6 +71,9 @@ function equivalentCompletion(chunks: Chunk[]): Record<string, unknown> {
     id: chunks[0]?.id,
     object: "chat.completion",
     model: chunks[0]?.model,
+    // What every chunk repeats, as the non-streaming response carries it once.
+    system_fingerprint: chunks.find((chunk) => chunk.system_fingerprint)?.system_fingerprint,
+    service_tier: chunks.find((chunk) => chunk.service_tier)?.service_tier,
     choices: [{ index: 0, message, finish_reason }],
     usage,
   };

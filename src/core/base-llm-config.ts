@@ -1,4 +1,16 @@
 import {
+  type BaseLLMConfigOptions,
+  type ConfigContext,
+  type ConfigEnvNames,
+  type FixedRateLimit,
+  REASONING_EFFORTS,
+  REDIS_URL_ENV,
+  type RetryBackoff,
+  SERVICE_TIERS,
+  VERBOSITIES,
+} from "./base-llm-config-options.js";
+import type { ReasoningEffort, ServiceTier, Verbosity } from "./chat-options.js";
+import {
   headerValueProblem,
   normalizeApiBase,
   redactRedisUrl,
@@ -9,75 +21,8 @@ import {
 } from "./config-validators.js";
 import { ConfigError } from "./usage-errors.js";
 
-/** Fixed request and token budgets, for servers that send no `x-ratelimit-*` headers. */
-export interface FixedRateLimit {
-  requests_per_minute?: number;
-  tokens_per_minute?: number;
-}
-
-/** Retry backoff tuning; the defaults suit OpenAI. */
-export interface RetryBackoff {
-  /** First backoff wait before jitter. @default 500 */
-  initial_delay_ms?: number;
-  /** Largest backoff wait before jitter. @default 8000 */
-  max_delay_ms?: number;
-  /** Longest `retry-after` we are willing to sleep; a longer one fails fast. @default 60000 */
-  max_retry_after_ms?: number;
-}
-
-/** Options of every provider's config. Each may also come from the environment (see the README). */
-export interface BaseLLMConfigOptions {
-  /** Provider name, e.g. `"openai"`. */
-  llm_type?: string;
-  /** API key (required). Never printed, serialized or logged. */
-  api_key?: string;
-  /** Base URL of the API, without the `/chat/completions` path. */
-  api_base?: string;
-  /** Model id used when a call does not name one. */
-  chat_model?: string;
-  /** Maximum output tokens per response. @default 4096 */
-  max_tokens?: number;
-  /** Sampling temperature, 0..2. @default 0.9 */
-  temperature?: number;
-  /** Nucleus sampling, 0..1. @default 1 */
-  top_p?: number;
-  /** Time limit of one attempt, from connect to the last byte, in seconds. @default 30 */
-  timeout?: number;
-  /** Time limit of a whole call, retries and waits included, in seconds. @default none */
-  total_timeout?: number;
-  /** Retries after the first attempt, for failures that can succeed later. @default 2 */
-  max_retries?: number;
-  /** Largest response body accepted, in bytes. @default 33554432 (32 MiB) */
-  max_response_bytes?: number;
-  /** Allow an `http://` api_base that is not loopback (the key would travel in clear). @default false */
-  allow_insecure_http?: boolean;
-  /** Extra headers sent with every request (e.g. for a proxy). */
-  headers?: Record<string, string>;
-  /** How the key is sent: `"bearer"` (`Authorization: Bearer`) or `"api-key"` (Azure). @default "bearer" */
-  auth_header?: "bearer" | "api-key";
-  /** Client-side pacing: `"auto"` learns from `x-ratelimit-*` headers, `false` is off. @default "auto" */
-  rate_limit?: "auto" | false | FixedRateLimit;
-  /** Retry backoff tuning. */
-  retry?: RetryBackoff;
-  /**
-   * A Redis (or Valkey) URL, `redis://` or `rediss://`: every rate budget then lives there and every
-   * process on that Redis paces as one client. Needs the optional peer `ioredis`. @default none
-   */
-  redis_url?: string;
-}
-
-/** The environment variable of `redis_url`, read by every provider's config. */
-export const REDIS_URL_ENV = "DIRECTOR_LLM_REDIS_URL";
-
-/** Which environment variables feed which options, first match wins. */
-export type ConfigEnvNames = Partial<Record<keyof BaseLLMConfigOptions, readonly string[]>>;
-
-/** What a provider's config adds to the base: its environment variables and defaults. */
-export interface ConfigContext {
-  env?: Readonly<Record<string, string | undefined>>;
-  env_names?: ConfigEnvNames;
-  defaults?: { llm_type?: string; api_base?: string; chat_model?: string };
-}
+export type { BaseLLMConfigOptions, ConfigContext, ConfigEnvNames, FixedRateLimit, RetryBackoff };
+export { REDIS_URL_ENV };
 
 const INSPECT = Symbol.for("nodejs.util.inspect.custom");
 /** Time limits that accept `Infinity` (env `Infinity`) for "no limit". */
@@ -105,6 +50,9 @@ export class BaseLLMConfig {
   readonly auth_header: "bearer" | "api-key";
   readonly rate_limit: "auto" | false | Readonly<FixedRateLimit>;
   readonly retry: Readonly<Required<RetryBackoff>>;
+  readonly reasoning_effort: ReasoningEffort | undefined;
+  readonly verbosity: Verbosity | undefined;
+  readonly service_tier: ServiceTier | undefined;
   readonly #api_key: string;
   readonly #redis_url: string | undefined;
 
@@ -153,6 +101,12 @@ export class BaseLLMConfig {
         return explicit as string;
       }
       return fromEnv(option) ?? fallback;
+    };
+    const enumOption = <T extends string>(option: keyof BaseLLMConfigOptions, allowed: readonly T[]) => {
+      const value = stringOption(option, undefined);
+      if (value !== undefined && !allowed.includes(value as T))
+        fail(option, `must be one of ${allowed.join(", ")} (got "${value}")`);
+      return value as T | undefined;
     };
 
     this.llm_type = stringOption("llm_type", context.defaults?.llm_type) ?? "";
@@ -219,6 +173,9 @@ export class BaseLLMConfig {
     this.#redis_url = validateRedisUrl(stringOption("redis_url", undefined), (problem) =>
       fail("redis_url", problem),
     );
+    this.reasoning_effort = enumOption("reasoning_effort", REASONING_EFFORTS);
+    this.verbosity = enumOption("verbosity", VERBOSITIES);
+    this.service_tier = enumOption("service_tier", SERVICE_TIERS);
     Object.freeze(this);
   }
 

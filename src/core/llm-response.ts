@@ -25,6 +25,25 @@ export interface LLMResponseInit {
   warnings?: string[];
   cost?: number | undefined;
   attempts?: number;
+  reasoning?: string;
+  logprobs?: Logprobs | undefined;
+  service_tier?: string | undefined;
+  system_fingerprint?: string | undefined;
+}
+
+/** One output token's log probability (`logprobs: true`), as the API sends it. */
+export interface TokenLogprob {
+  token: string;
+  logprob: number;
+  bytes: number[] | null;
+  /** The `top_logprobs` most likely tokens at this position. */
+  top_logprobs: Array<{ token: string; logprob: number; bytes: number[] | null }>;
+}
+
+/** The log probabilities of the answer's tokens: of its content, and of a refusal. */
+export interface Logprobs {
+  content: TokenLogprob[];
+  refusal: TokenLogprob[];
 }
 
 /** The fields every {@link LLMResponse} has, success or failure. */
@@ -68,6 +87,14 @@ class LLMResponseFields {
   cost: number | undefined;
   /** HTTP requests sent for this call, retries included. */
   attempts: number;
+  /** The model's reasoning text, where the server sends it (DeepSeek, vLLM, OpenRouter, Claude's thinking); `""` when none. Never part of `content`. */
+  reasoning: string;
+  /** The tokens' log probabilities, when the call asked for `logprobs`; `undefined` otherwise. */
+  logprobs: Logprobs | undefined;
+  /** The service tier that processed the request, as the server reports it. */
+  service_tier: string | undefined;
+  /** The backend configuration fingerprint the server reports (`system_fingerprint`). */
+  system_fingerprint: string | undefined;
 
   constructor(init: LLMResponseInit) {
     if ((init.status === LLMResponseStatus.ERROR) !== (init.error !== undefined))
@@ -90,6 +117,10 @@ class LLMResponseFields {
     this.warnings = init.warnings ?? [];
     this.cost = init.cost;
     this.attempts = init.attempts ?? init.error?.attempts ?? 0;
+    this.reasoning = init.reasoning ?? "";
+    this.logprobs = init.logprobs;
+    this.service_tier = init.service_tier;
+    this.system_fingerprint = init.system_fingerprint;
   }
 }
 

@@ -1,5 +1,5 @@
 import type { BaseLLMConfig } from "../core/base-llm-config.js";
-import type { ChatCompletionOptions } from "../core/chat-options.js";
+import type { ChatCompletionOptions, ChatCompletionOptionsInput } from "../core/chat-options.js";
 import { LLMError } from "../core/llm-error.js";
 import { LLMResponse, LLMResponseStatus } from "../core/llm-response.js";
 import type { ChatMessage } from "../core/messages.js";
@@ -7,7 +7,7 @@ import { InvalidArgumentError } from "../core/usage-errors.js";
 import type { RateBudget } from "../transport/rate-budget.js";
 import { rateBudgetFor } from "../transport/rate-budget-for.js";
 import { retryWithBackoff } from "../transport/retry-with-backoff.js";
-import { type CallLimits, countingStop, resolveCallLimits } from "./call-limits.js";
+import { type CallLimits, countingStop, normalizeCallOptions, resolveCallLimits } from "./call-limits.js";
 import { countBriefly, estimatePartialUsage } from "./estimate-partial-usage.js";
 import { ChatStream } from "./chat-stream.js";
 import type { OpenStream, PreparedRequest, SendContext, StreamAssembler } from "./prepared-request.js";
@@ -55,12 +55,13 @@ export abstract class BaseLLM {
    */
   async chat_completions(
     messages: readonly ChatMessage[],
-    options: ChatCompletionOptions = {},
+    options: ChatCompletionOptionsInput = {},
   ): Promise<LLMResponse> {
-    const limits = resolveCallLimits(options, this.config);
+    const call = normalizeCallOptions(options);
+    const limits = resolveCallLimits(call, this.config);
     let prepared: PreparedRequest | undefined;
     try {
-      prepared = this.prepareRequest(messages, options, false);
+      prepared = this.prepareRequest(messages, call, false);
       const request = prepared;
       return this.#finish(
         await this.#retry(request, limits, (context) => this.sendRequest(request, context)),
@@ -79,12 +80,16 @@ export abstract class BaseLLM {
    * like `chat_completions`; after that it ends the stream with an `error` part. A stream idle for
    * `timeout` seconds fails as `timeout`.
    */
-  stream_chat_completions(messages: readonly ChatMessage[], options: ChatCompletionOptions = {}): ChatStream {
-    const limits = resolveCallLimits(options, this.config);
+  stream_chat_completions(
+    messages: readonly ChatMessage[],
+    options: ChatCompletionOptionsInput = {},
+  ): ChatStream {
+    const call = normalizeCallOptions(options);
+    const limits = resolveCallLimits(call, this.config);
     const controller = new AbortController();
     let prepared: PreparedRequest;
     try {
-      prepared = this.prepareRequest(messages, options, true);
+      prepared = this.prepareRequest(messages, call, true);
     } catch (error) {
       if (!(error instanceof LLMError)) throw error;
       return new ChatStream(controller, async (stream) => {

@@ -1,5 +1,9 @@
 import type { BaseLLMConfig } from "../core/base-llm-config.js";
-import type { ChatCompletionOptions } from "../core/chat-options.js";
+import {
+  CHAT_OPTION_KEYS,
+  type ChatCompletionOptions,
+  type ChatCompletionOptionsInput,
+} from "../core/chat-options.js";
 import { abortedByCaller, LLMError } from "../core/llm-error.js";
 import { InvalidArgumentError } from "../core/usage-errors.js";
 
@@ -34,6 +38,29 @@ export function countingStop(limits: CallLimits): () => void {
       });
     }
   };
+}
+
+/**
+ * A call's options as the provider sees them: `null` and `undefined` values left out (both mean
+ * "not set"), and an unknown key refused with {@link InvalidArgumentError} (it would otherwise be
+ * silently dropped), pointing at `extra_body`.
+ */
+export function normalizeCallOptions(
+  options: ChatCompletionOptionsInput | null | undefined,
+): ChatCompletionOptions {
+  if (options === undefined || options === null) return {};
+  if (typeof options !== "object" || Array.isArray(options))
+    throw new InvalidArgumentError("options", "must be an object");
+  const normalized: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(options)) {
+    if (!CHAT_OPTION_KEYS.has(key))
+      throw new InvalidArgumentError(
+        `options.${key}`,
+        `is not an option of chat_completions; to send a parameter this library does not know, use extra_body: { ${key}: ... }`,
+      );
+    if (value !== undefined && value !== null) normalized[key] = value;
+  }
+  return normalized as ChatCompletionOptions;
 }
 
 /** Validates a call's options object, signal and time limits; throws {@link InvalidArgumentError}. */

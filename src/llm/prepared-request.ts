@@ -31,6 +31,8 @@ export interface PreparedRequest {
    * Throws {@link LLMError} (e.g. `context_length_exceeded`, nothing sent).
    */
   check?: ((stop: () => void) => Promise<void>) | undefined;
+  /** Headers of this call only (`extra_headers`), checked; their values are secrets too. */
+  headers?: Readonly<Record<string, string>> | undefined;
   /** The prompt's tokens once counted for the rate budget (set by the retry loop). */
   counted_prompt_tokens?: number | undefined;
   /** Warnings to put on the response (e.g. `max_tokens` lowered to fit the context window). */

@@ -5,10 +5,11 @@ import { InvalidArgumentError } from "../core/usage-errors.js";
 import { convertToOpenAIMessages } from "./convert-to-openai-messages.js";
 import { isReasoningModel } from "./openai-chat-model.js";
 import type { WireChatRequest } from "./openai-chat-api.js";
+import { extraBody, type ParamDefaults, requestParams } from "./openai-request-params.js";
 import { prepareOpenAITools, strictSchemaProblem } from "./prepare-openai-tools.js";
 
 /** The config values a request is built from. */
-export interface RequestDefaults {
+export interface RequestDefaults extends ParamDefaults {
   chat_model: string;
   max_tokens: number;
   temperature: number;
@@ -124,9 +125,10 @@ export function buildOpenAIRequest(options: {
   if (tools.tools) request.tools = tools.tools;
   if (tools.tool_choice !== undefined) request.tool_choice = tools.tool_choice;
   if (call.response_format !== undefined) request.response_format = checkResponseFormat(call.response_format);
+  Object.assign(request, requestParams({ call, defaults, model, reasoning: isReasoningModel(model) }));
   if (options.stream) {
     request.stream = true;
     request.stream_options = { include_usage: true };
   }
-  return request;
+  return Object.assign(request, extraBody(call.extra_body));
 }

@@ -1,8 +1,9 @@
 import { LLMError } from "../core/llm-error.js";
-import { LLMResponse, LLMResponseStatus } from "../core/llm-response.js";
+import { isRecord } from "../core/is-record.js";
+import { LLMResponse, LLMResponseStatus, type Logprobs, type TokenLogprob } from "../core/llm-response.js";
 import type { ToolCall } from "../core/messages.js";
 import { classifyStreamError } from "../transport/classify-http-error.js";
-import type { WireChatResponse, WireUsage } from "./openai-chat-api.js";
+import type { WireChatResponse, WireLogprobs, WireUsage } from "./openai-chat-api.js";
 import {
   generateToolCallId,
   parseJsonContent,
@@ -24,6 +25,31 @@ export function mapUsage(usage: WireUsage | null | undefined) {
     total_tokens: count(usage?.total_tokens) || send_tokens + recv_tokens,
     cached_tokens: count(usage?.prompt_tokens_details?.cached_tokens),
     reasoning_tokens: count(usage?.completion_tokens_details?.reasoning_tokens),
+  };
+}
+
+/** A tool call's `arguments` as text: a JSON string as sent, an object (some local servers) as JSON. */
+export function argumentsText(raw: unknown): string {
+  if (typeof raw === "string") return raw;
+  return isRecord(raw) ? JSON.stringify(raw) : "";
+}
+
+/** The reasoning text of a message or delta: `reasoning_content` (DeepSeek, vLLM) or `reasoning` (OpenRouter). */
+export function reasoningText(message: { reasoning_content?: unknown; reasoning?: unknown }): string {
+  if (typeof message.reasoning_content === "string") return message.reasoning_content;
+  return typeof message.reasoning === "string" ? message.reasoning : "";
+}
+
+export function optionalText(value: unknown): string | undefined {
+  return typeof value === "string" && value !== "" ? value : undefined;
+}
+
+/** `choices[].logprobs` in the response's shape; `undefined` when the server sent none. */
+export function mapLogprobs(logprobs: WireLogprobs | null | undefined): Logprobs | undefined {
+  if (!isRecord(logprobs)) return undefined;
+  return {
+    content: (Array.isArray(logprobs.content) ? logprobs.content : []) as TokenLogprob[],
+    refusal: (Array.isArray(logprobs.refusal) ? logprobs.refusal : []) as TokenLogprob[],
   };
 }
 
@@ -89,7 +115,7 @@ export function mapOpenAIResponse(options: {
       toToolCall({
         id: typeof call.id === "string" && call.id !== "" ? call.id : generateToolCallId(),
         name,
-        rawArguments: typeof rawArguments === "string" ? rawArguments : "",
+        rawArguments: argumentsText(rawArguments),
       }),
     );
   }
@@ -108,5 +134,9 @@ export function mapOpenAIResponse(options: {
     id: typeof body.id === "string" ? body.id : undefined,
     request_id,
     warnings,
+    reasoning: reasoningText(message),
+    logprobs: mapLogprobs(choice?.logprobs),
+    service_tier: optionalText(body.service_tier),
+    system_fingerprint: optionalText(body.system_fingerprint),
   });
 }

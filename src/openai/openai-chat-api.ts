@@ -43,18 +43,32 @@ export interface WireUsage {
 export interface WireChatResponse {
   id?: string;
   model?: string;
+  service_tier?: string | null;
+  system_fingerprint?: string | null;
   choices?: Array<{
     index?: number;
     message?: {
       content?: string | null;
       refusal?: string | null;
+      /** DeepSeek, vLLM and others. */
+      reasoning_content?: string | null;
+      /** OpenRouter and others. */
+      reasoning?: string | null;
       tool_calls?: Array<{
         id?: string;
         type?: string;
-        function?: { name?: string; arguments?: string };
+        /** `arguments` is a JSON string; some local servers send the object itself. */
+        function?: { name?: string; arguments?: string | Record<string, unknown> };
       }> | null;
     } | null;
+    logprobs?: WireLogprobs | null;
     finish_reason?: string | null;
   }>;
   usage?: WireUsage | null;
+}
+
+/** `choices[].logprobs`: per-token log probabilities of the content and of a refusal. */
+export interface WireLogprobs {
+  content?: unknown[] | null;
+  refusal?: unknown[] | null;
 }

@@ -12,6 +12,9 @@ export const OPENAI_ENV_NAMES: ConfigEnvNames = {
   timeout: ["OPENAI_TIMEOUT"],
   total_timeout: ["OPENAI_TOTAL_TIMEOUT"],
   max_retries: ["OPENAI_MAX_RETRIES"],
+  reasoning_effort: ["OPENAI_REASONING_EFFORT"],
+  verbosity: ["OPENAI_VERBOSITY"],
+  service_tier: ["OPENAI_SERVICE_TIER"],
 };
 
 /** Options of {@link OpenAIConfig}: the base options; `llm_type` is `"openai"`. */

@@ -4,34 +4,48 @@ import { LLMResponse, LLMResponseStatus } from "../core/llm-response.js";
 import type { ToolCall } from "../core/messages.js";
 import type { StreamPart } from "../core/stream-part.js";
 import { classifyStreamError } from "../transport/classify-http-error.js";
-import { mapUsage, parseJsonResult } from "./map-openai-response.js";
-import type { WireUsage } from "./openai-chat-api.js";
+import {
+  argumentsText,
+  mapLogprobs,
+  mapUsage,
+  optionalText,
+  parseJsonResult,
+  reasoningText,
+} from "./map-openai-response.js";
+import type { WireLogprobs, WireUsage } from "./openai-chat-api.js";
 import { generateToolCallId, toolCallWarnings, toToolCall } from "./parse-tool-arguments.js";
 
 interface WireDelta {
   content?: string | null;
   refusal?: string | null;
+  reasoning_content?: string | null;
+  reasoning?: string | null;
   tool_calls?: Array<{
     index?: number;
     id?: string;
-    function?: { name?: string; arguments?: string };
+    function?: { name?: string; arguments?: string | Record<string, unknown> };
   }> | null;
 }
 
 interface WireChunk {
   id?: string;
   model?: string;
+  service_tier?: string | null;
+  system_fingerprint?: string | null;
   error?: unknown;
   choices?: Array<{
     index?: number;
     delta?: WireDelta | null;
     message?: WireDelta | null;
+    logprobs?: WireLogprobs | null;
     finish_reason?: string | null;
   }>;
   usage?: WireUsage | null;
 }
 
 interface PendingCall {
+  /** The `index` the server gave it (calls are emitted in index order, then arrival order). */
+  wireIndex: number;
   id: string;
   name: string;
   arguments: string;
@@ -40,14 +54,23 @@ interface PendingCall {
 /**
  * Assembles chat.completion.chunk objects (choice 0) into typed parts and, at the end, the same
  * {@link LLMResponse} the non-streaming call gives. Pure: no I/O. Tool-call deltas accumulate by
- * index (names may arrive late, arguments split anywhere); each call is emitted whole when the
- * choice finishes.
+ * index (names may arrive late, arguments split anywhere); a new `id` at an index that holds a
+ * different one starts a new call (LiteLLM's Ollama path sends every parallel call at index 0);
+ * each call is emitted whole when the choice finishes.
  */
 export class OpenAIStreamAssembler {
   #content = "";
+  #reasoning = "";
   #refusal: string | undefined;
+  /** Calls being assembled, by arrival key. */
   readonly #calls = new Map<number, PendingCall>();
-  #lastIndex = -1;
+  /** The key of the call each wire index currently feeds. */
+  readonly #slots = new Map<number, number>();
+  #nextKey = 0;
+  #lastKey = -1;
+  #logprobs: { content: unknown[]; refusal: unknown[] } | undefined;
+  #serviceTier: string | undefined;
+  #fingerprint: string | undefined;
   #finishReason: string | undefined;
   #usage: WireUsage | undefined;
   #model: string | undefined;
@@ -83,6 +106,8 @@ export class OpenAIStreamAssembler {
     if (typeof data.model === "string" && data.model !== "") this.#model = data.model;
     if (typeof data.id === "string" && data.id !== "") this.#id = data.id;
     if (isRecord(data.usage)) this.#usage = data.usage;
+    this.#serviceTier = optionalText(data.service_tier) ?? this.#serviceTier;
+    this.#fingerprint = optionalText(data.system_fingerprint) ?? this.#fingerprint;
     const parts: StreamPart[] = [];
     const choices = Array.isArray(data.choices) ? data.choices : [];
     for (const choice of choices) {
@@ -93,12 +118,23 @@ export class OpenAIStreamAssembler {
           this.#content += delta.content;
           parts.push({ type: "text-delta", text: delta.content });
         }
+        const reasoning = reasoningText(delta);
+        if (reasoning !== "") {
+          this.#reasoning += reasoning;
+          parts.push({ type: "reasoning-delta", text: reasoning });
+        }
         if (typeof delta.refusal === "string" && delta.refusal !== "") {
           this.#refusal = (this.#refusal ?? "") + delta.refusal;
           parts.push({ type: "refusal-delta", text: delta.refusal });
         }
         if (Array.isArray(delta.tool_calls))
           for (const call of delta.tool_calls) this.#addToolCallDelta(call);
+      }
+      const logprobs = mapLogprobs(choice.logprobs);
+      if (logprobs) {
+        this.#logprobs ??= { content: [], refusal: [] };
+        this.#logprobs.content.push(...logprobs.content);
+        this.#logprobs.refusal.push(...logprobs.refusal);
       }
       if (typeof choice.finish_reason === "string") {
         this.#finishReason = choice.finish_reason;
@@ -145,34 +181,42 @@ export class OpenAIStreamAssembler {
       id: this.#id,
       request_id: this.options.request_id,
       warnings,
+      reasoning: this.#reasoning,
+      logprobs: mapLogprobs(this.#logprobs),
+      service_tier: this.#serviceTier,
+      system_fingerprint: this.#fingerprint,
     });
   }
 
   #addToolCallDelta(delta: NonNullable<WireDelta["tool_calls"]>[number]): void {
     if (!isRecord(delta)) return;
-    let index = typeof delta.index === "number" ? delta.index : this.#lastIndex;
-    // Servers that omit `index` start a new call with each new id.
-    if (
-      typeof delta.index !== "number" &&
-      (index < 0 || (delta.id && this.#calls.get(index)?.id !== delta.id))
-    ) {
-      index = this.#lastIndex + 1;
+    const id = typeof delta.id === "string" && delta.id !== "" ? delta.id : undefined;
+    const hasIndex = typeof delta.index === "number";
+    // Without `index`, a delta continues the last call unless it brings a new id.
+    const wireIndex = hasIndex ? (delta.index as number) : (this.#calls.get(this.#lastKey)?.wireIndex ?? -1);
+    let key = hasIndex ? this.#slots.get(wireIndex) : this.#lastKey;
+    const current = key === undefined ? undefined : this.#calls.get(key);
+    if (current === undefined || (id !== undefined && current.id !== "" && current.id !== id)) {
+      key = this.#nextKey++;
+      this.#calls.set(key, { wireIndex: hasIndex ? wireIndex : key, id: "", name: "", arguments: "" });
+      this.#slots.set(hasIndex ? wireIndex : key, key);
     }
-    this.#lastIndex = Math.max(this.#lastIndex, index);
-    const call = this.#calls.get(index) ?? { id: "", name: "", arguments: "" };
-    if (typeof delta.id === "string" && delta.id !== "") call.id = delta.id;
+    this.#lastKey = key as number;
+    const call = this.#calls.get(key as number)!;
+    if (id !== undefined) call.id = id;
     const name = delta.function?.name;
     // Some servers repeat the whole name in every delta; others could split it.
     if (typeof name === "string" && name !== call.name) call.name += name;
-    if (typeof delta.function?.arguments === "string") call.arguments += delta.function.arguments;
-    this.#calls.set(index, call);
+    const args = delta.function?.arguments;
+    if (args !== undefined && args !== null) call.arguments += argumentsText(args);
   }
 
   #emitCalls(): StreamPart[] {
     const parts: StreamPart[] = [];
-    for (const index of [...this.#calls.keys()].sort((a, b) => a - b)) {
-      const pending = this.#calls.get(index)!;
-      if (pending.name === "") throw this.#invalid(`tool call at index ${index} has no function name`);
+    const ordered = [...this.#calls.entries()].sort(([a, x], [b, y]) => x.wireIndex - y.wireIndex || a - b);
+    for (const [, pending] of ordered) {
+      if (pending.name === "")
+        throw this.#invalid(`tool call at index ${pending.wireIndex} has no function name`);
       const tool_call = toToolCall({
         id: pending.id || generateToolCallId(),
         name: pending.name,
@@ -182,6 +226,7 @@ export class OpenAIStreamAssembler {
       parts.push({ type: "tool-call", tool_call });
     }
     this.#calls.clear();
+    this.#slots.clear();
     return parts;
   }
 

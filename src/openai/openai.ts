@@ -1,3 +1,5 @@
+import { validateHeaders } from "../core/config-validators.js";
+import { InvalidArgumentError } from "../core/usage-errors.js";
 import type { ChatCompletionOptions } from "../core/chat-options.js";
 import type { LLMResponse } from "../core/llm-response.js";
 import type { ChatMessage } from "../core/messages.js";
@@ -28,6 +30,14 @@ function endpoint(apiBase: string, path: string): string {
 
 function encodingOf(model: string) {
   return getModelInfo(model)?.encoding ?? "o200k_base";
+}
+
+/** A call's `extra_headers`, checked like the config's `headers`. */
+function callHeaders(headers: unknown): Record<string, string> | undefined {
+  if (headers === undefined) return undefined;
+  return validateHeaders(headers, (problem) => {
+    throw new InvalidArgumentError("extra_headers", problem);
+  });
 }
 
 /**
@@ -89,6 +99,7 @@ export class OpenAI extends BaseLLM {
     return {
       model: payload.model,
       payload,
+      headers: callHeaders(options.extra_headers),
       response_format_type: options.response_format?.type,
       // Read from the payload: the context check may lower it.
       get max_tokens() {
@@ -133,13 +144,16 @@ export class OpenAI extends BaseLLM {
     return {
       origin: this.#origin,
       path: this.#path,
-      headers,
+      headers: prepared.headers === undefined ? headers : { ...headers, ...prepared.headers },
       body: JSON.stringify(prepared.payload),
       timeoutMs: context.timeoutMs,
       timeoutLabel: context.timeoutLabel,
       signal: context.signal,
       maxResponseBytes: this.config.max_response_bytes,
-      secrets: this.#secrets,
+      secrets:
+        prepared.headers === undefined
+          ? this.#secrets
+          : [...this.#secrets, ...Object.values(prepared.headers).filter((value) => value.length >= 4)],
       onSent: context.onSent,
       onHeaders: context.onHeaders,
     };
