@@ -9,7 +9,7 @@ export type {
 } from "./core/chat-options.js";
 export { LLMError } from "./core/llm-error.js";
 export type { LLMErrorInit, LLMErrorKind } from "./core/llm-error.js";
-export { LLMResponse, LLMResponseStatus } from "./core/llm-response.js";
+export { LLMResponse, LLMResponseStatus, NO_USAGE_WARNING } from "./core/llm-response.js";
 export type {
   FailedLLMResponse,
   LLMResponseInit,

@@ -1,5 +1,5 @@
 import type { ChatCompletionOptions } from "../core/chat-options.js";
-import type { LLMResponse } from "../core/llm-response.js";
+import { type LLMResponse, NO_USAGE_WARNING } from "../core/llm-response.js";
 import type { ChatMessage, ToolCall } from "../core/messages.js";
 import { ConfigError, InvalidArgumentError } from "../core/usage-errors.js";
 import { OpenAI } from "../openai/openai.js";
@@ -168,13 +168,19 @@ function report(
   options: { json: boolean; usage: boolean; interrupted: boolean; received: boolean; apiBase: string },
 ): number {
   for (const call of response.tool_calls) io.stderr.write(`${describeToolCall(call)}\n`);
-  // An estimate of a cut stream's usage belongs with --usage, not among the warnings.
+  // What is known of the usage belongs with --usage, not among the warnings.
   const estimated = response.warnings.some((warning) => warning.startsWith("usage estimated"));
+  const unreported = response.warnings.includes(NO_USAGE_WARNING);
   for (const warning of response.warnings)
-    if (!warning.startsWith("usage estimated")) io.stderr.write(`warning: ${warning}\n`);
+    if (!warning.startsWith("usage estimated") && warning !== NO_USAGE_WARNING)
+      io.stderr.write(`warning: ${warning}\n`);
   if (options.usage) {
     const cost = response.cost === undefined ? "" : `, cost $${response.cost.toFixed(6)}`;
-    const note = estimated ? " (estimated locally: the stream ended before the server sent usage)" : "";
+    const note = estimated
+      ? " (estimated locally: the stream ended before the server sent usage)"
+      : unreported
+        ? " (the server sent no usage)"
+        : "";
     io.stderr.write(
       `usage: ${response.send_tokens} prompt + ${response.recv_tokens} completion = ${response.total_tokens} tokens${cost}${note}\n`,
     );

@@ -31,6 +31,9 @@ export interface LLMResponseInit {
   system_fingerprint?: string | undefined;
 }
 
+/** The warning of a response whose server sent no usage (some local servers and proxies). */
+export const NO_USAGE_WARNING = "the server sent no usage: token counts are 0";
+
 /** One output token's log probability (`logprobs: true`), as the API sends it. */
 export interface TokenLogprob {
   token: string;

@@ -1,6 +1,12 @@
 import { LLMError } from "../core/llm-error.js";
 import { isRecord } from "../core/is-record.js";
-import { LLMResponse, LLMResponseStatus, type Logprobs, type TokenLogprob } from "../core/llm-response.js";
+import {
+  LLMResponse,
+  LLMResponseStatus,
+  type Logprobs,
+  NO_USAGE_WARNING,
+  type TokenLogprob,
+} from "../core/llm-response.js";
 import type { ToolCall } from "../core/messages.js";
 import { classifyStreamError } from "../transport/classify-http-error.js";
 import type { WireChatResponse, WireLogprobs, WireUsage } from "./openai-chat-api.js";
@@ -23,7 +29,9 @@ export function mapUsage(usage: WireUsage | null | undefined) {
     send_tokens,
     recv_tokens,
     total_tokens: count(usage?.total_tokens) || send_tokens + recv_tokens,
-    cached_tokens: count(usage?.prompt_tokens_details?.cached_tokens),
+    // DeepSeek reports its cache hits as `prompt_cache_hit_tokens`.
+    cached_tokens:
+      count(usage?.prompt_tokens_details?.cached_tokens) || count(usage?.prompt_cache_hit_tokens),
     reasoning_tokens: count(usage?.completion_tokens_details?.reasoning_tokens),
   };
 }
@@ -120,6 +128,7 @@ export function mapOpenAIResponse(options: {
     );
   }
   const warnings = toolCallWarnings(tool_calls);
+  if (!isRecord(body.usage)) warnings.push(NO_USAGE_WARNING);
   const json = parseJsonResult(content, options.response_format_type);
   if (json.warning) warnings.push(json.warning);
   return new LLMResponse({

@@ -38,6 +38,8 @@ export interface WireUsage {
   total_tokens?: number;
   prompt_tokens_details?: { cached_tokens?: number } | null;
   completion_tokens_details?: { reasoning_tokens?: number } | null;
+  /** DeepSeek: prompt tokens served from its context cache. */
+  prompt_cache_hit_tokens?: number;
 }
 
 export interface WireChatResponse {

@@ -1,6 +1,6 @@
 import { isRecord } from "../core/is-record.js";
 import { LLMError } from "../core/llm-error.js";
-import { LLMResponse, LLMResponseStatus } from "../core/llm-response.js";
+import { LLMResponse, LLMResponseStatus, NO_USAGE_WARNING } from "../core/llm-response.js";
 import type { ToolCall } from "../core/messages.js";
 import type { StreamPart } from "../core/stream-part.js";
 import { classifyStreamError } from "../transport/classify-http-error.js";
@@ -41,6 +41,7 @@ interface WireChunk {
     finish_reason?: string | null;
   }>;
   usage?: WireUsage | null;
+  x_groq?: { usage?: WireUsage | null } | null;
 }
 
 interface PendingCall {
@@ -106,6 +107,8 @@ export class OpenAIStreamAssembler {
     if (typeof data.model === "string" && data.model !== "") this.#model = data.model;
     if (typeof data.id === "string" && data.id !== "") this.#id = data.id;
     if (isRecord(data.usage)) this.#usage = data.usage;
+    // Groq sends the usage of a stream under `x_groq` in its last chunk.
+    else if (isRecord(data.x_groq) && isRecord(data.x_groq.usage)) this.#usage = data.x_groq.usage;
     this.#serviceTier = optionalText(data.service_tier) ?? this.#serviceTier;
     this.#fingerprint = optionalText(data.system_fingerprint) ?? this.#fingerprint;
     const parts: StreamPart[] = [];
@@ -156,6 +159,7 @@ export class OpenAIStreamAssembler {
     }
     this.#emitCalls();
     const response = this.#build(LLMResponseStatus.SUCCESS, undefined);
+    if (this.#usage === undefined) response.warnings.push(NO_USAGE_WARNING);
     const json = parseJsonResult(response.content, this.options.response_format_type);
     response.parsed = json.parsed;
     if (json.warning) response.warnings.push(json.warning);

@@ -62,7 +62,10 @@ function kindOf(status: number, body: ErrorBody): LLMErrorKind {
   const code = body.code?.toLowerCase();
   if (
     code === "context_length_exceeded" ||
-    /maximum context length|context window|context_length/i.test(message)
+    body.type === "exceed_context_size_error" ||
+    /maximum context length|context window|context_length|available context size|prompt is too long/i.test(
+      message,
+    )
   ) {
     return "context_length_exceeded";
   }
@@ -71,6 +74,8 @@ function kindOf(status: number, body: ErrorBody): LLMErrorKind {
     if (/request too large/i.test(message)) return "request_too_large";
     return "rate_limit";
   }
+  // 402: DeepSeek's "Insufficient Balance", OpenRouter's insufficient credits.
+  if (status === 402) return "quota_exceeded";
   if (status === 401) return "authentication";
   if (status === 403) return "permission_denied";
   if (code === "model_not_found" || (status === 404 && /model/i.test(message))) return "model_not_found";
