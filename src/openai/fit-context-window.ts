@@ -21,13 +21,19 @@ export async function fitContextWindow(options: {
   if (info === undefined) return;
   const key = payload.max_completion_tokens !== undefined ? "max_completion_tokens" : "max_tokens";
   const budget = payload[key] ?? 0;
-  if (upperBoundTokens(payload) + budget <= info.context_window) return;
+  const inputLimit = info.max_input_tokens ?? info.context_window;
+  const bound = upperBoundTokens(payload);
+  if (bound + budget <= info.context_window && bound <= inputLimit) return;
   if (!hasExactTokenizer()) return;
   const prompt = await options.promptTokens();
-  if (prompt >= info.context_window) {
+  if (prompt > inputLimit || prompt >= info.context_window) {
+    const limit =
+      prompt > inputLimit && inputLimit < info.context_window
+        ? `maximum prompt length is ${inputLimit}`
+        : `maximum context length is ${info.context_window}`;
     throw new LLMError({
       kind: "context_length_exceeded",
-      message: `This model's maximum context length is ${info.context_window} tokens. However, your messages resulted in ${prompt} tokens (counted exactly before sending; nothing was sent).`,
+      message: `This model's ${limit} tokens. However, your messages resulted in ${prompt} tokens (counted exactly before sending; nothing was sent).`,
       code: "context_length_exceeded",
     });
   }

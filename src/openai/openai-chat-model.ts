@@ -21,6 +21,9 @@ export const OpenAIChatModel = {
   GPT5: "gpt-5",
   GPT5_MINI: "gpt-5-mini",
   GPT5_NANO: "gpt-5-nano",
+  GPT51: "gpt-5.1",
+  GPT52: "gpt-5.2",
+  GPT56: "gpt-5.6",
 } as const;
 export type OpenAIChatModel = (typeof OpenAIChatModel)[keyof typeof OpenAIChatModel];
 
@@ -34,12 +37,16 @@ export interface ModelInfo {
   context_window: number;
   /** Largest output the model can produce, in tokens. */
   max_output_tokens: number;
+  /** Largest prompt, when it is less than the window minus the output (gpt-5: 272,000 of 400,000). */
+  max_input_tokens?: number;
   encoding: TokenEncoding;
   /** Reasoning models take `max_completion_tokens` and no `temperature`/`top_p`. */
   reasoning: boolean;
 }
 
-const table: Array<[OpenAIChatModel, number, number, TokenEncoding, boolean]> = [
+// Limits from LiteLLM's model_prices_and_context_window.json (see openai-prices.ts for the date):
+// context window = its max_input_tokens + max_output_tokens where the input limit is separate.
+const table: Array<[OpenAIChatModel, number, number, TokenEncoding, boolean, number?]> = [
   ["gpt-4", 8_192, 8_192, "cl100k_base", false],
   ["gpt-4-32k", 32_768, 8_192, "cl100k_base", false],
   ["gpt-4-turbo", 128_000, 4_096, "cl100k_base", false],
@@ -55,17 +62,27 @@ const table: Array<[OpenAIChatModel, number, number, TokenEncoding, boolean]> = 
   ["o3", 200_000, 100_000, "o200k_base", true],
   ["o3-mini", 200_000, 100_000, "o200k_base", true],
   ["o4-mini", 200_000, 100_000, "o200k_base", true],
-  ["gpt-5", 400_000, 128_000, "o200k_base", true],
-  ["gpt-5-mini", 400_000, 128_000, "o200k_base", true],
-  ["gpt-5-nano", 400_000, 128_000, "o200k_base", true],
+  ["gpt-5", 400_000, 128_000, "o200k_base", true, 272_000],
+  ["gpt-5-mini", 400_000, 128_000, "o200k_base", true, 272_000],
+  ["gpt-5-nano", 400_000, 128_000, "o200k_base", true, 272_000],
+  ["gpt-5.1", 400_000, 128_000, "o200k_base", true, 272_000],
+  ["gpt-5.2", 400_000, 128_000, "o200k_base", true, 272_000],
+  ["gpt-5.6", 1_178_000, 128_000, "o200k_base", true, 1_050_000],
 ];
 
 /** Every known model, keyed by id. */
 export const OPENAI_MODELS: Readonly<Record<OpenAIChatModel, Readonly<ModelInfo>>> = Object.freeze(
   Object.fromEntries(
-    table.map(([id, context_window, max_output_tokens, encoding, reasoning]) => [
+    table.map(([id, context_window, max_output_tokens, encoding, reasoning, max_input_tokens]) => [
       id,
-      Object.freeze({ id, context_window, max_output_tokens, encoding, reasoning }),
+      Object.freeze({
+        id,
+        context_window,
+        max_output_tokens,
+        encoding,
+        reasoning,
+        ...(max_input_tokens === undefined ? {} : { max_input_tokens }),
+      }),
     ]),
   ) as Record<OpenAIChatModel, ModelInfo>,
 );

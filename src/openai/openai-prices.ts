@@ -6,10 +6,15 @@ export interface ModelPrice {
   /** Prompt tokens served from the cache. */
   cached_input: number;
   output: number;
+  /** Prices of a request whose prompt is longer than `above` tokens (gpt-5.6: all tokens double). */
+  long_context?: { above: number; input: number; cached_input: number; output: number };
 }
 
-/** The day the price table was taken from OpenAI's published standard-tier prices. */
-export const PRICES_AS_OF = "2025-08-07";
+/**
+ * The day the price table was read from LiteLLM's public `model_prices_and_context_window.json`
+ * (standard tier; the file most tools use), checked against OpenAI's published prices.
+ */
+export const PRICES_AS_OF = "2026-12-02";
 
 /** Standard-tier list prices per million tokens, as of {@link PRICES_AS_OF}. */
 export const OPENAI_PRICES: Readonly<Record<OpenAIChatModel, Readonly<ModelPrice>>> = Object.freeze({
@@ -31,6 +36,14 @@ export const OPENAI_PRICES: Readonly<Record<OpenAIChatModel, Readonly<ModelPrice
   "gpt-5": { input: 1.25, cached_input: 0.125, output: 10 },
   "gpt-5-mini": { input: 0.25, cached_input: 0.025, output: 2 },
   "gpt-5-nano": { input: 0.05, cached_input: 0.005, output: 0.4 },
+  "gpt-5.1": { input: 1.25, cached_input: 0.125, output: 10 },
+  "gpt-5.2": { input: 1.75, cached_input: 0.175, output: 14 },
+  "gpt-5.6": {
+    input: 5,
+    cached_input: 0.5,
+    output: 30,
+    long_context: { above: 272_000, input: 10, cached_input: 1, output: 45 },
+  },
 });
 
 /**
@@ -46,7 +59,11 @@ export function costOf(options: {
 }): number | undefined {
   const info = options.model === undefined ? undefined : getModelInfo(options.model);
   if (info === undefined) return undefined;
-  const price = OPENAI_PRICES[info.id];
+  const listed = OPENAI_PRICES[info.id];
+  const price =
+    listed.long_context !== undefined && options.send_tokens > listed.long_context.above
+      ? listed.long_context
+      : listed;
   const cached = Math.min(options.cached_tokens, options.send_tokens);
   const micros =
     (options.send_tokens - cached) * price.input +
