@@ -31,3 +31,14 @@ export type { LLMUsage } from "./llm/usage-meter.js";
 export { OPENAI_PRICES, PRICES_AS_OF } from "./openai/openai-prices.js";
 export type { ModelPrice } from "./openai/openai-prices.js";
 export type { OpenStream, PreparedRequest, SendContext, StreamAssembler } from "./llm/base-llm.js";
+export { AnthropicAI, ANTHROPIC_VERSION } from "./anthropic/anthropic-ai.js";
+export {
+  ANTHROPIC_MODELS,
+  AnthropicChatModel,
+  getAnthropicModelInfo,
+} from "./anthropic/anthropic-chat-model.js";
+export type { AnthropicModelInfo } from "./anthropic/anthropic-chat-model.js";
+export { ANTHROPIC_ENV_NAMES, AnthropicAIConfig } from "./anthropic/anthropic-config.js";
+export type { AnthropicAIConfigOptions } from "./anthropic/anthropic-config.js";
+export { ANTHROPIC_PRICES, ANTHROPIC_PRICES_AS_OF } from "./anthropic/anthropic-prices.js";
+export type { AnthropicPrice } from "./anthropic/anthropic-prices.js";

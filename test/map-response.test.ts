@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { LLMError, LLMResponseStatus } from "../src/index.js";
 import { mapOpenAIResponse } from "../src/openai/map-openai-response.js";
-import { toToolCall } from "../src/openai/parse-tool-arguments.js";
+import { toToolCall } from "../src/llm/parse-tool-arguments.js";
 import { completion } from "./helpers/handlers.js";
 
 function withToolCalls(calls: Array<{ id: string; name: string; arguments: string }>) {

@@ -42,6 +42,8 @@ export function hintFor(
         : `hint: could not reach ${apiBase}; is the server running? set OPENAI_API_BASE to change it`;
     case "server_error":
       return "hint: the server failed; try again later";
+    case "overloaded":
+      return "hint: the provider is overloaded; try again in a little while";
     case "invalid_response":
       return `hint: ${apiBase} did not answer like an OpenAI-compatible API; check OPENAI_API_BASE (it usually ends in /v1)`;
     case "response_too_large":

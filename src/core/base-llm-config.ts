@@ -50,6 +50,8 @@ export class BaseLLMConfig {
   readonly auth_header: "bearer" | "api-key";
   readonly rate_limit: "auto" | false | Readonly<FixedRateLimit>;
   readonly retry: Readonly<Required<RetryBackoff>>;
+  /** Whether `temperature` / `top_p` were given (option or environment) rather than defaulted. */
+  readonly sampling_given: Readonly<{ temperature: boolean; top_p: boolean }>;
   readonly reasoning_effort: ReasoningEffort | undefined;
   readonly verbosity: Verbosity | undefined;
   readonly service_tier: ServiceTier | undefined;
@@ -173,6 +175,9 @@ export class BaseLLMConfig {
     this.#redis_url = validateRedisUrl(stringOption("redis_url", undefined), (problem) =>
       fail("redis_url", problem),
     );
+    const given = (option: "temperature" | "top_p") =>
+      (options[option] !== undefined && options[option] !== null) || fromEnv(option) !== undefined;
+    this.sampling_given = Object.freeze({ temperature: given("temperature"), top_p: given("top_p") });
     this.reasoning_effort = enumOption("reasoning_effort", REASONING_EFFORTS);
     this.verbosity = enumOption("verbosity", VERBOSITIES);
     this.service_tier = enumOption("service_tier", SERVICE_TIERS);

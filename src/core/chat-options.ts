@@ -55,6 +55,8 @@ export interface ChatCompletionOptions {
   store?: boolean;
   /** A key that groups requests for prompt caching. */
   prompt_cache_key?: string;
+  /** Claude: extended thinking with this budget in tokens (at least 1024, less than `max_tokens`). */
+  thinking_budget?: number;
   /** A Predicted Output: `{ type: "content", content }` with the text expected. */
   prediction?: { type: "content"; content: string | ReadonlyArray<{ type: "text"; text: string }> };
 
@@ -97,6 +99,7 @@ export const CHAT_OPTION_KEYS: ReadonlySet<string> = new Set([
   "store",
   "prompt_cache_key",
   "prediction",
+  "thinking_budget",
   "extra_body",
   "extra_headers",
 ]);

@@ -23,6 +23,8 @@ export type LLMErrorKind =
   | "context_length_exceeded"
   | "bad_request"
   | "server_error"
+  /** The provider is overloaded (Anthropic's 529 `overloaded_error`): retryable. */
+  | "overloaded"
   | "connection"
   | "invalid_response"
   | "response_too_large"

@@ -1,5 +1,5 @@
 import type { LLMError } from "./llm-error.js";
-import type { ToolCall } from "./messages.js";
+import type { ChatMessage, ThinkingBlock, ToolCall } from "./messages.js";
 
 /** Whether a call succeeded: `SUCCESS` is `true`, `ERROR` is `false` (Director's values). */
 export const LLMResponseStatus = { SUCCESS: true, ERROR: false } as const;
@@ -26,6 +26,8 @@ export interface LLMResponseInit {
   cost?: number | undefined;
   attempts?: number;
   reasoning?: string;
+  thinking_blocks?: ThinkingBlock[];
+  cache_write_tokens?: number;
   logprobs?: Logprobs | undefined;
   service_tier?: string | undefined;
   system_fingerprint?: string | undefined;
@@ -92,12 +94,27 @@ class LLMResponseFields {
   attempts: number;
   /** The model's reasoning text, where the server sends it (DeepSeek, vLLM, OpenRouter, Claude's thinking); `""` when none. Never part of `content`. */
   reasoning: string;
+  /** Claude's thinking blocks, as returned (sent back by {@link assistant_message}); `[]` for other providers. */
+  thinking_blocks: ThinkingBlock[];
+  /** Prompt tokens written to the provider's cache (Anthropic's cache writes; part of `send_tokens`; 0 for OpenAI). */
+  cache_write_tokens: number;
   /** The tokens' log probabilities, when the call asked for `logprobs`; `undefined` otherwise. */
   logprobs: Logprobs | undefined;
   /** The service tier that processed the request, as the server reports it. */
   service_tier: string | undefined;
   /** The backend configuration fingerprint the server reports (`system_fingerprint`). */
   system_fingerprint: string | undefined;
+
+  /**
+   * The assistant turn to append to the history for the next call, on any provider: the content,
+   * every tool call and (for Claude) the thinking blocks, which must go back unchanged.
+   */
+  get assistant_message(): ChatMessage {
+    const message: ChatMessage = { role: "assistant", content: this.content };
+    if (this.tool_calls.length > 0) message.tool_calls = this.tool_calls;
+    if (this.thinking_blocks.length > 0) message.thinking = this.thinking_blocks;
+    return message;
+  }
 
   constructor(init: LLMResponseInit) {
     if ((init.status === LLMResponseStatus.ERROR) !== (init.error !== undefined))
@@ -121,6 +138,8 @@ class LLMResponseFields {
     this.cost = init.cost;
     this.attempts = init.attempts ?? init.error?.attempts ?? 0;
     this.reasoning = init.reasoning ?? "";
+    this.thinking_blocks = init.thinking_blocks ?? [];
+    this.cache_write_tokens = init.cache_write_tokens ?? 0;
     this.logprobs = init.logprobs;
     this.service_tier = init.service_tier;
     this.system_fingerprint = init.system_fingerprint;

@@ -58,7 +58,20 @@ export interface ChatMessage {
   name?: string;
   tool_calls?: Array<DirectorToolCallInput | OpenAIToolCallInput>;
   tool_call_id?: string;
+  /** On a tool result: the tool failed (Anthropic's `is_error`; OpenAI has no such flag). */
+  is_error?: boolean;
+  /**
+   * On an assistant turn: the provider's reasoning blocks, to be sent back unchanged (Claude's
+   * `thinking` / `redacted_thinking` with their signatures; required for tool use with thinking).
+   * Providers without such blocks leave them out of the request.
+   */
+  thinking?: ThinkingBlock[];
 }
+
+/** A reasoning block as Claude returns it, kept opaque so it goes back byte for byte. */
+export type ThinkingBlock =
+  | { type: "thinking"; thinking: string; signature: string }
+  | { type: "redacted_thinking"; data: string };
 
 /** A JSON Schema object (kept loose: providers validate the schema itself). */
 export type JsonSchema = Record<string, unknown>;

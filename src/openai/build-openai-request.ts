@@ -99,6 +99,11 @@ export function buildOpenAIRequest(options: {
   const model = call.model ?? defaults.chat_model;
   if (typeof model !== "string" || model === "")
     throw new InvalidArgumentError("model", "must be a non-empty string");
+  if (call.thinking_budget !== undefined)
+    throw new InvalidArgumentError(
+      "thinking_budget",
+      "is Claude's extended thinking; OpenAI models take reasoning_effort instead",
+    );
   const request: WireChatRequest = { model, messages: convertToOpenAIMessages(options.messages) };
   const maxTokens = checkNumber(
     "max_tokens",

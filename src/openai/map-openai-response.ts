@@ -15,7 +15,7 @@ import {
   parseJsonContent,
   toolCallWarnings,
   toToolCall,
-} from "./parse-tool-arguments.js";
+} from "../llm/parse-tool-arguments.js";
 
 function count(value: unknown): number {
   return typeof value === "number" && Number.isFinite(value) && value >= 0 ? value : 0;

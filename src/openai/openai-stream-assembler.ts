@@ -13,7 +13,7 @@ import {
   reasoningText,
 } from "./map-openai-response.js";
 import type { WireLogprobs, WireUsage } from "./openai-chat-api.js";
-import { generateToolCallId, toolCallWarnings, toToolCall } from "./parse-tool-arguments.js";
+import { generateToolCallId, toolCallWarnings, toToolCall } from "../llm/parse-tool-arguments.js";
 
 interface WireDelta {
   content?: string | null;

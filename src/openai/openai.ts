@@ -1,9 +1,9 @@
-import { validateHeaders } from "../core/config-validators.js";
-import { InvalidArgumentError } from "../core/usage-errors.js";
 import type { ChatCompletionOptions } from "../core/chat-options.js";
 import type { LLMResponse } from "../core/llm-response.js";
 import type { ChatMessage } from "../core/messages.js";
+import { callHeaders, withCallHeaders } from "../llm/call-headers.js";
 import { BaseLLM, type OpenStream, type PreparedRequest, type SendContext } from "../llm/base-llm.js";
+import { endpointUrl, USER_AGENT } from "../transport/endpoint-url.js";
 import { firstHeader } from "../transport/http-exchange.js";
 import { openRequest, type PostRequest, postJson } from "../transport/post-request.js";
 import { readSseJson } from "../transport/read-sse-json.js";
@@ -19,25 +19,8 @@ import { costOf } from "./openai-prices.js";
 import { OpenAIStreamAssembler } from "./openai-stream-assembler.js";
 import { prepareOpenAITools } from "./prepare-openai-tools.js";
 
-const USER_AGENT = "director-llm/0.1.0";
-
-/** `api_base` plus a path, keeping any query string (Azure's `api-version`). */
-function endpoint(apiBase: string, path: string): string {
-  const url = new URL(apiBase);
-  url.pathname = `${url.pathname.replace(/\/+$/, "")}${path}`;
-  return url.toString();
-}
-
 function encodingOf(model: string) {
   return getModelInfo(model)?.encoding ?? "o200k_base";
-}
-
-/** A call's `extra_headers`, checked like the config's `headers`. */
-function callHeaders(headers: unknown): Record<string, string> | undefined {
-  if (headers === undefined) return undefined;
-  return validateHeaders(headers, (problem) => {
-    throw new InvalidArgumentError("extra_headers", problem);
-  });
 }
 
 /**
@@ -54,7 +37,7 @@ export class OpenAI extends BaseLLM {
 
   constructor(config: OpenAIConfig | OpenAIConfigOptions = {}) {
     super(config instanceof OpenAIConfig ? config : new OpenAIConfig(config));
-    const url = new URL(endpoint(this.config.api_base, "/chat/completions"));
+    const url = endpointUrl(this.config.api_base, "/chat/completions");
     this.#origin = url.origin;
     this.#path = `${url.pathname}${url.search}`;
     const auth: Record<string, string> =
@@ -140,20 +123,18 @@ export class OpenAI extends BaseLLM {
     };
   }
 
-  #post(prepared: PreparedRequest, context: SendContext, headers: Record<string, string>): PostRequest {
+  #post(prepared: PreparedRequest, context: SendContext, base: Record<string, string>): PostRequest {
+    const { headers, secrets } = withCallHeaders(base, this.#secrets, prepared.headers);
     return {
       origin: this.#origin,
       path: this.#path,
-      headers: prepared.headers === undefined ? headers : { ...headers, ...prepared.headers },
+      headers,
       body: JSON.stringify(prepared.payload),
       timeoutMs: context.timeoutMs,
       timeoutLabel: context.timeoutLabel,
       signal: context.signal,
       maxResponseBytes: this.config.max_response_bytes,
-      secrets:
-        prepared.headers === undefined
-          ? this.#secrets
-          : [...this.#secrets, ...Object.values(prepared.headers).filter((value) => value.length >= 4)],
+      secrets,
       onSent: context.onSent,
       onHeaders: context.onHeaders,
     };

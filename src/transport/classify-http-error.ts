@@ -5,6 +5,7 @@ import { parseRetryAfterMs, rateLimitResetMs } from "./retry-after.js";
 type Headers = Readonly<Record<string, string | string[] | undefined>>;
 
 interface ErrorBody {
+  request_id?: string;
   message?: string;
   code?: string;
   type?: string;
@@ -45,6 +46,7 @@ function readErrorBody(bodyText: string): ErrorBody {
   if (typeof inner === "string") return { message: inner };
   const source = typeof inner === "object" && inner !== null ? (inner as Record<string, unknown>) : record;
   const result: ErrorBody = {};
+  if (typeof record["request_id"] === "string") result.request_id = record["request_id"];
   const message = text(source["message"]) ?? text(source["detail"]) ?? text(source["title"]);
   if (message !== undefined) result.message = message;
   const code = text(source["code"]);
@@ -81,6 +83,7 @@ function kindOf(status: number, body: ErrorBody): LLMErrorKind {
   if (code === "model_not_found" || (status === 404 && /model/i.test(message))) return "model_not_found";
   if (status === 408) return "timeout";
   if (status === 413) return "request_too_large";
+  if (status === 529 || /overloaded/i.test(body.type ?? "")) return "overloaded";
   if (status >= 500) return "server_error";
   if (status >= 300 && status < 400) return "invalid_response";
   return "bad_request";
@@ -90,7 +93,7 @@ function isRetryable(status: number, kind: LLMErrorKind, shouldRetry: string | u
   if (NEVER_RETRY_KIND.has(kind) || NEVER_RETRY_STATUS.has(status)) return false;
   if (shouldRetry === "false") return false;
   if (shouldRetry === "true") return true;
-  return status === 408 || status === 409 || kind === "rate_limit" || status >= 500;
+  return status === 408 || status === 409 || kind === "rate_limit" || kind === "overloaded" || status >= 500;
 }
 
 /**
@@ -119,7 +122,8 @@ export function classifyHttpError(options: {
     kind,
     message: redactSecrets(`${status}${code}: ${detail}`, secrets),
     status_code: status,
-    request_id: header(headers, "x-request-id"),
+    // OpenAI's `x-request-id`; Anthropic's `request-id` header, or `request_id` in its error body.
+    request_id: header(headers, "x-request-id") ?? body.request_id ?? header(headers, "request-id"),
     retryable: isRetryable(status, kind, header(headers, "x-should-retry")),
     retry_after_ms:
       parseRetryAfterMs(headers) ?? (kind === "rate_limit" ? rateLimitResetMs(headers) : undefined),
@@ -146,6 +150,8 @@ function statusOfErrorObject(body: ErrorBody): number {
   if (type === "authentication_error" || code === "invalid_api_key") return 401;
   if (type === "permission_error") return 403;
   if (type === "not_found_error" || code === "model_not_found") return 404;
+  if (type === "request_too_large") return 413;
+  if (type.includes("overloaded") || code === "overloaded") return 529;
   return 500;
 }
 

@@ -28,17 +28,43 @@ function read(headers: Headers, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-/** The request and token limits in `x-ratelimit-*` headers, where present. */
+/**
+ * Anthropic's resets are RFC 3339 times (`2026-08-19T14:34:15Z`): the wait is measured against
+ * the response's own `date` header when it has one (no client clock skew), else the local clock.
+ * A time already past (`1970-01-01T00:00:00Z` occurs) says nothing: `undefined`.
+ */
+export function parseResetTimeMs(
+  text: string | undefined,
+  dateHeader: string | undefined,
+): number | undefined {
+  if (text === undefined) return undefined;
+  const at = Date.parse(text);
+  if (!Number.isFinite(at)) return undefined;
+  const serverNow = dateHeader === undefined ? Number.NaN : Date.parse(dateHeader);
+  const wait = at - (Number.isFinite(serverNow) ? serverNow : Date.now());
+  return wait > 0 ? wait : undefined;
+}
+
+/**
+ * The request and token limits of a response: OpenAI's `x-ratelimit-{limit,remaining,reset}-*`,
+ * or Anthropic's `anthropic-ratelimit-{requests,tokens}-{limit,remaining,reset}` (its `tokens`
+ * limit is the most restrictive of its input and output token limits).
+ */
 export function readRateLimitHeaders(headers: Headers): { requests?: ReportedLimit; tokens?: ReportedLimit } {
   const result: { requests?: ReportedLimit; tokens?: ReportedLimit } = {};
   for (const kind of ["requests", "tokens"] as const) {
-    const limit = Number(read(headers, `x-ratelimit-limit-${kind}`));
-    const remaining = Number(read(headers, `x-ratelimit-remaining-${kind}`));
+    const anthropic = read(headers, `x-ratelimit-limit-${kind}`) === undefined;
+    const name = (field: string) =>
+      anthropic ? `anthropic-ratelimit-${kind}-${field}` : `x-ratelimit-${field}-${kind}`;
+    const limit = Number(read(headers, name("limit")));
+    const remaining = Number(read(headers, name("remaining")));
     if (!Number.isFinite(limit) || limit <= 0 || !Number.isFinite(remaining)) continue;
     result[kind] = {
       limit,
       remaining: Math.max(0, remaining),
-      resetMs: parseResetMs(read(headers, `x-ratelimit-reset-${kind}`)),
+      resetMs: anthropic
+        ? parseResetTimeMs(read(headers, name("reset")), read(headers, "date"))
+        : parseResetMs(read(headers, name("reset"))),
     };
   }
   return result;

@@ -16,6 +16,10 @@ export async function* readSseJson(options: {
   request: PostRequest;
   /** What to yield for `data: [DONE]`. */
   done: unknown;
+  /** An event name that only keeps the connection alive (Anthropic's `ping`): dropped, and not progress. */
+  keepAlive?: string;
+  /** An event name that completes the stream like `[DONE]` (Anthropic's `message_stop`); its data is yielded. */
+  end?: string;
 }): AsyncGenerator<unknown[], void, undefined> {
   const { exchange, request } = options;
   const type = firstHeader(exchange.headers, "content-type")?.toLowerCase() ?? "";
@@ -47,6 +51,7 @@ export async function* readSseJson(options: {
   let sawEvent = false;
   const parser = createParser({
     onEvent(event) {
+      if (options.keepAlive !== undefined && event.event === options.keepAlive) return;
       sawEvent = true;
       // Nothing after [DONE] or after a malformed event counts: the stream ends (or fails) there.
       if (done || bad) return;
@@ -62,6 +67,10 @@ export async function* readSseJson(options: {
       }
       try {
         events.push(JSON.parse(event.data));
+        if (options.end !== undefined && event.event === options.end) {
+          done = true;
+          events.push(options.done);
+        }
       } catch {
         const snippet = redactSecrets(event.data.slice(0, 80), request.secrets);
         bad ??= new LLMError({

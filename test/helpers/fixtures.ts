@@ -16,28 +16,48 @@ export interface Exchange {
   };
 }
 
-export function fixtureText(name: string): string {
-  return readFileSync(`${FIXTURES_DIR}${name}`, "utf8");
+/** `../shared/anthropic-fixtures`, the recorded Anthropic Messages API responses. */
+export const ANTHROPIC_FIXTURES_DIR = fileURLToPath(
+  new URL("../../../../shared/anthropic-fixtures/", import.meta.url),
+);
+
+export function fixtureText(name: string, dir = FIXTURES_DIR): string {
+  return readFileSync(`${dir}${name}`, "utf8");
 }
 
-export function fixtureJson<T = unknown>(name: string): T {
-  return JSON.parse(fixtureText(name)) as T;
+export function fixtureJson<T = unknown>(name: string, dir = FIXTURES_DIR): T {
+  return JSON.parse(fixtureText(name, dir)) as T;
 }
 
 /** Headers that describe the recorded transfer rather than the response; the test server sets its own. */
 const TRANSFER_HEADERS = new Set(["content-length", "transfer-encoding", "connection", "content-encoding"]);
 
-/** Replays a recorded exchange's status, headers and body, unchanged. */
-export function replay(name: string): Handler {
-  const exchange = fixtureJson<Exchange>(name);
-  const body = exchange.response.body_file
-    ? fixtureText(exchange.response.body_file)
-    : JSON.stringify(exchange.response.body);
+/**
+ * Replays a recorded exchange's status, headers and body, unchanged; with `pieces`, a stream's
+ * body is cut by it and each piece written on its own (network reads split anywhere).
+ */
+export function replay(name: string, dir = FIXTURES_DIR, pieces?: (body: Buffer) => Buffer[]): Handler {
+  const exchange = fixtureJson<Exchange>(name, dir);
+  const body = Buffer.from(
+    exchange.response.body_file
+      ? fixtureText(exchange.response.body_file, dir)
+      : JSON.stringify(exchange.response.body),
+  );
   const headers = Object.fromEntries(
     Object.entries(exchange.response.headers).filter(([key]) => !TRANSFER_HEADERS.has(key)),
   );
-  return (_request, response) => {
-    response.writeHead(exchange.response.status, { ...headers, "content-length": Buffer.byteLength(body) });
-    response.end(body);
-  };
+  return (_request, response) =>
+    new Promise<void>((resolve) => {
+      response.writeHead(exchange.response.status, { ...headers, "content-length": body.length });
+      const parts = pieces ? pieces(body) : [body];
+      const next = (index: number) => {
+        if (response.destroyed) return resolve();
+        if (index >= parts.length) {
+          response.end();
+          return resolve();
+        }
+        response.write(parts[index], () => setImmediate(() => next(index + 1)));
+      };
+      next(0);
+    });
 }

@@ -1,0 +1,214 @@
+import type { ChatCompletionOptions } from "../core/chat-options.js";
+import { LLMError } from "../core/llm-error.js";
+import type { LLMResponse } from "../core/llm-response.js";
+import type { ChatMessage } from "../core/messages.js";
+import { BaseLLM, type OpenStream, type PreparedRequest, type SendContext } from "../llm/base-llm.js";
+import { callHeaders, withCallHeaders } from "../llm/call-headers.js";
+import { normalizeCallOptions } from "../llm/call-limits.js";
+import { endpointUrl, USER_AGENT } from "../transport/endpoint-url.js";
+import { firstHeader } from "../transport/http-exchange.js";
+import { openRequest, type PostRequest, postJson } from "../transport/post-request.js";
+import { readSseJson } from "../transport/read-sse-json.js";
+import { AnthropicAIConfig, type AnthropicAIConfigOptions } from "./anthropic-config.js";
+import { anthropicCostOf } from "./anthropic-prices.js";
+import { AnthropicStreamAssembler } from "./anthropic-stream-assembler.js";
+import { buildAnthropicRequest } from "./build-anthropic-request.js";
+import { convertToAnthropicMessages } from "./convert-to-anthropic-messages.js";
+import { estimateAnthropicTokens } from "./count-anthropic-tokens.js";
+import { mapAnthropicResponse } from "./map-anthropic-response.js";
+import { prepareAnthropicTools } from "./prepare-anthropic-tools.js";
+
+/** The Messages API version every request names. */
+export const ANTHROPIC_VERSION = "2023-06-01";
+
+/**
+ * Claude on Anthropic's native Messages API (`POST {api_base}/messages`), behind the same
+ * {@link BaseLLM} contract as `OpenAI`: the same options, the same `LLMResponse`, the same typed
+ * failures, retries, time limits and pacing (from `anthropic-ratelimit-*` headers). `new
+ * AnthropicAI()` reads `ANTHROPIC_*` from the environment.
+ */
+export class AnthropicAI extends BaseLLM {
+  declare readonly config: AnthropicAIConfig;
+  readonly #origin: string;
+  readonly #base: string;
+  readonly #headers: Record<string, string>;
+  readonly #secrets: readonly string[];
+  /** 1-hour cache writes of each response, priced apart from the 5-minute ones. */
+  readonly #longCacheWrites = new WeakMap<LLMResponse, number>();
+
+  constructor(config: AnthropicAIConfig | AnthropicAIConfigOptions = {}) {
+    super(config instanceof AnthropicAIConfig ? config : new AnthropicAIConfig(config));
+    const url = endpointUrl(this.config.api_base, "/messages");
+    this.#origin = url.origin;
+    this.#base = url.pathname.replace(/\/messages$/, "");
+    this.#headers = {
+      "content-type": "application/json",
+      "user-agent": USER_AGENT,
+      "anthropic-version": ANTHROPIC_VERSION,
+      ...this.config.headers,
+      "x-api-key": this.config.api_key,
+    };
+    this.#secrets = this.config.secrets;
+  }
+
+  /** A local estimate (Claude has no public tokenizer): see {@link estimateAnthropicTokens}. */
+  override count_tokens(
+    messages: readonly ChatMessage[],
+    options: Pick<ChatCompletionOptions, "tools" | "model"> = {},
+  ): number {
+    const { system, messages: turns } = convertToAnthropicMessages(messages);
+    const { tools } = prepareAnthropicTools({
+      tools: options.tools,
+      toolChoice: undefined,
+      parallelToolCalls: undefined,
+      warnings: [],
+    });
+    return estimateAnthropicTokens({ system, messages: turns, ...(tools ? { tools } : {}) });
+  }
+
+  /** The exact input tokens, from the API's `POST /v1/messages/count_tokens` (one request, not paced). */
+  async count_tokens_exact(
+    messages: readonly ChatMessage[],
+    options: Pick<ChatCompletionOptions, "tools" | "model" | "signal" | "timeout"> = {},
+  ): Promise<number> {
+    const call = normalizeCallOptions(options);
+    const { signal, timeout, ...rest } = call;
+    const request = buildAnthropicRequest({ messages, call: rest, defaults: this.#defaults(), warnings: [] });
+    const body = {
+      model: request.model,
+      messages: request.messages,
+      ...(request.system ? { system: request.system } : {}),
+      ...(request.tools ? { tools: request.tools } : {}),
+    };
+    const response = await postJson({
+      origin: this.#origin,
+      path: `${this.#base}/messages/count_tokens`,
+      headers: { ...this.#headers, accept: "application/json" },
+      body: JSON.stringify(body),
+      timeoutMs: Math.round((timeout ?? this.config.timeout) * 1000),
+      timeoutLabel: "timeout",
+      signal,
+      maxResponseBytes: this.config.max_response_bytes,
+      secrets: this.#secrets,
+    } as PostRequest);
+    const tokens = (response.body as { input_tokens?: unknown } | null)?.input_tokens;
+    if (typeof tokens !== "number")
+      throw new LLMError({
+        kind: "invalid_response",
+        message: "count_tokens answered without input_tokens",
+        status_code: 200,
+      });
+    return tokens;
+  }
+
+  protected override costOf(response: LLMResponse, model: string): number | undefined {
+    const long = this.#longCacheWrites.get(response) ?? 0;
+    const write = response.cache_write_tokens;
+    return anthropicCostOf({
+      model,
+      input_tokens: response.send_tokens - response.cached_tokens - write,
+      cache_write_5m_tokens: write - long,
+      cache_write_1h_tokens: long,
+      cache_read_tokens: response.cached_tokens,
+      output_tokens: response.recv_tokens,
+    });
+  }
+
+  protected override prepareRequest(
+    messages: readonly ChatMessage[],
+    options: ChatCompletionOptions,
+    stream: boolean,
+  ): PreparedRequest {
+    const warnings: string[] = [];
+    const payload = buildAnthropicRequest({
+      messages,
+      call: options,
+      defaults: this.#defaults(),
+      stream,
+      warnings,
+    });
+    return {
+      model: payload.model,
+      payload,
+      response_format_type: options.response_format?.type,
+      headers: callHeaders(options.extra_headers),
+      max_tokens: payload.max_tokens,
+      prompt_tokens: () => estimateAnthropicTokens(payload),
+      warnings,
+    };
+  }
+
+  protected override async sendRequest(
+    prepared: PreparedRequest,
+    context: SendContext,
+  ): Promise<LLMResponse> {
+    const response = await postJson(this.#post(prepared, context, "application/json"));
+    const mapped = mapAnthropicResponse({
+      body: response.body,
+      request_id: response.request_id ?? firstHeader(response.headers, "request-id"),
+      jsonMode: this.#jsonMode(prepared),
+      secrets: this.#secrets,
+    });
+    this.#longCacheWrites.set(mapped.response, mapped.cache_write_1h_tokens);
+    return mapped.response;
+  }
+
+  protected override async openStream(prepared: PreparedRequest, context: SendContext): Promise<OpenStream> {
+    const request = this.#post(prepared, context, "text/event-stream");
+    const exchange = await openRequest(request);
+    request.timeoutLabel = `stream idle timeout of ${context.idleTimeoutMs / 1000}s`;
+    exchange.timer.watchIdle({ idleMs: context.idleTimeoutMs, deadlineAt: context.deadlineAt });
+    const assembler = new AnthropicStreamAssembler({
+      request_id: firstHeader(exchange.headers, "request-id"),
+      jsonMode: this.#jsonMode(prepared),
+      secrets: this.#secrets,
+    });
+    const finish = assembler.finish.bind(assembler);
+    assembler.finish = () => {
+      const response = finish();
+      this.#longCacheWrites.set(response, assembler.cache_write_1h_tokens);
+      return response;
+    };
+    return {
+      events: readSseJson({ exchange, request, done: "done", keepAlive: "ping", end: "message_stop" }),
+      assembler,
+    };
+  }
+
+  #defaults() {
+    const { chat_model, max_tokens, reasoning_effort, service_tier, sampling_given } = this.config;
+    return {
+      chat_model,
+      max_tokens,
+      reasoning_effort,
+      service_tier,
+      temperature: sampling_given.temperature ? this.config.temperature : undefined,
+      top_p: sampling_given.top_p ? this.config.top_p : undefined,
+    };
+  }
+
+  #jsonMode(prepared: PreparedRequest): boolean {
+    return prepared.response_format_type === "json_object" || prepared.response_format_type === "json_schema";
+  }
+
+  #post(prepared: PreparedRequest, context: SendContext, accept: string): PostRequest {
+    const { headers, secrets } = withCallHeaders(
+      { ...this.#headers, accept },
+      this.#secrets,
+      prepared.headers,
+    );
+    return {
+      origin: this.#origin,
+      path: `${this.#base}/messages`,
+      headers,
+      body: JSON.stringify(prepared.payload),
+      timeoutMs: context.timeoutMs,
+      timeoutLabel: context.timeoutLabel,
+      signal: context.signal,
+      maxResponseBytes: this.config.max_response_bytes,
+      secrets,
+      onSent: context.onSent,
+      onHeaders: context.onHeaders,
+    };
+  }
+}
