@@ -197,8 +197,8 @@ describe("answers that break the contract fail, never succeed as empty", () => {
     const failed = await clientFor(server, { max_retries: 0 }).chat_completions(HELLO);
     server.script(sse(frame([overloaded])));
     const streamed = await clientFor(server, { max_retries: 0 }).stream_chat_completions(HELLO).response;
-    assert.equal(failed.error?.kind, "server_error");
-    assert.equal(streamed.error?.kind, "server_error");
+    assert.equal(failed.error?.kind, "overloaded");
+    assert.equal(streamed.error?.kind, "overloaded");
     assert.equal(
       failed.error?.message,
       "error object in a 200 response: overloaded: The model is overloaded",
