@@ -7,24 +7,12 @@ import {
   type LLMResponse,
   LLMResponseStatus,
 } from "../../src/index.js";
-import { TEST_KEY } from "../helpers/client.js";
+import { claudeFor } from "../helpers/claude.js";
 import { ANTHROPIC_FIXTURES_DIR, type Exchange, fixtureJson, replay } from "../helpers/fixtures.js";
 import { seededRandom, splitRandomly } from "../helpers/sse.js";
 import { type TestServer, useTestServer } from "../helpers/test-server.js";
 
 const HI = [{ role: "user" as const, content: "hi" }];
-
-export function claudeFor(server: TestServer, overrides: AnthropicAIConfigOptions = {}): AnthropicAI {
-  return new AnthropicAI({
-    api_key: TEST_KEY,
-    api_base: `${server.url}/v1`,
-    rate_limit: false,
-    max_retries: 0,
-    timeout: 2,
-    retry: { initial_delay_ms: 20, max_delay_ms: 100 },
-    ...overrides,
-  });
-}
 
 /** What each recorded answer must read as: the fields a caller acts on, from the recording itself. */
 const EXPECTED: Record<string, Record<string, unknown>> = {
