@@ -5,7 +5,7 @@ import { TEST_KEY } from "./helpers/client.js";
 import { completion, hang, json } from "./helpers/handlers.js";
 import { runCli, runShell } from "./helpers/run-cli.js";
 import { chunk, frame, sse } from "./helpers/sse.js";
-import { TestServer } from "./helpers/test-server.js";
+import { TestServer, useTestServer } from "./helpers/test-server.js";
 
 const VERSION = (
   JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }
@@ -177,5 +177,55 @@ describe("the CLI, as a newcomer uses it", () => {
     const empty = await runCli(["chat", "--model", "", "hi"], { env });
     assert.equal(empty.code, 2);
     assert.equal(empty.stderr, "director-llm: --model must not be empty\n");
+  });
+});
+
+describe("the CLI with --provider anthropic", () => {
+  let server: TestServer;
+  useTestServer((started) => {
+    server = started;
+  });
+  const claude = {
+    id: "msg_1",
+    type: "message",
+    role: "assistant",
+    model: "claude-haiku-4-5-20251001",
+    content: [{ type: "text", text: "Bonjour" }],
+    stop_reason: "end_turn",
+    usage: { input_tokens: 9, output_tokens: 3 },
+  };
+
+  it("--provider anthropic speaks the Messages API with the ANTHROPIC_* variables", async () => {
+    server.script(json(200, claude));
+    const run = await runCli(
+      ["chat", "--provider", "anthropic", "--no-stream", "--usage", "Say hello in French"],
+      {
+        env: {
+          ANTHROPIC_API_KEY: TEST_KEY,
+          ANTHROPIC_API_BASE: `${server.url}/v1`,
+          ANTHROPIC_CHAT_MODEL: "claude-haiku-4-5",
+        },
+      },
+    );
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.stdout, "Bonjour\n");
+    assert.equal(run.stderr, "usage: 9 prompt + 3 completion = 12 tokens, cost $0.000024\n");
+    assert.equal(server.requests[0]?.path, "/v1/messages");
+    assert.equal(server.requests[0]?.headers["x-api-key"], TEST_KEY);
+  });
+
+  it("a claude-* --model picks Anthropic; ANTHROPIC_BASE_URL is an origin without /v1", async () => {
+    server.script(json(200, claude));
+    const run = await runCli(["chat", "--no-stream", "-m", "claude-haiku-4-5", "hi"], {
+      env: { ANTHROPIC_API_KEY: TEST_KEY, ANTHROPIC_BASE_URL: server.url },
+    });
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(server.requests[0]?.path, "/v1/messages");
+  });
+
+  it("a missing Anthropic key names ANTHROPIC_API_KEY", async () => {
+    const run = await runCli(["chat", "--provider", "anthropic", "hi"], { env: {} });
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /ANTHROPIC_API_KEY/);
   });
 });

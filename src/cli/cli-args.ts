@@ -6,7 +6,8 @@ export const USAGE = `Usage:
   director-llm --version
 
 Options for chat:
-  -m, --model <id>         model (default: OPENAI_CHAT_MODEL or gpt-4o)
+  --provider <name>        openai (default) or anthropic; a claude-* --model picks anthropic
+  -m, --model <id>         model (default: OPENAI_CHAT_MODEL or gpt-4o; ANTHROPIC_CHAT_MODEL or claude-sonnet-4-5)
   --system <text>          system message
   --json                   ask for a JSON object (response_format json_object); exit 1 if the answer is not one
   --max-tokens <n>         maximum output tokens (a positive integer)
@@ -18,13 +19,22 @@ Options for chat:
   -h, --help               this help
 
 Environment: OPENAI_API_KEY (required), OPENAI_API_BASE, OPENAI_CHAT_MODEL, OPENAI_MAX_TOKENS,
-OPENAI_TEMPERATURE, OPENAI_TOP_P, OPENAI_TIMEOUT, OPENAI_ALLOW_INSECURE_HTTP.
+OPENAI_TEMPERATURE, OPENAI_TOP_P, OPENAI_TIMEOUT, OPENAI_ALLOW_INSECURE_HTTP; the same with
+ANTHROPIC_ for --provider anthropic (and ANTHROPIC_BASE_URL, an origin without /v1).
 Exit codes: 0 success, 1 API failure, 2 usage or configuration error, 130 interrupted.`;
 
 /** A mistake in how the CLI was called or configured: exit code 2. */
 export class UsageError extends Error {}
 
-const STRING_OPTIONS = new Set(["--model", "-m", "--system", "--max-tokens", "--temperature", "--api-base"]);
+const STRING_OPTIONS = new Set([
+  "--model",
+  "-m",
+  "--provider",
+  "--system",
+  "--max-tokens",
+  "--temperature",
+  "--api-base",
+]);
 
 /**
  * `--max-tokens -5` is a value, not an option: `parseArgs` would call it ambiguous, so such a
@@ -50,6 +60,7 @@ export function parseCliArgs(argv: readonly string[]) {
     strict: true,
     options: {
       model: { type: "string", short: "m" },
+      provider: { type: "string" },
       system: { type: "string" },
       json: { type: "boolean" },
       "max-tokens": { type: "string" },

@@ -10,17 +10,18 @@ function duration(ms: number): string {
 /** One line telling the user what to do about a failure, by kind and what else is known. */
 export function hintFor(
   error: Pick<LLMError, "kind" | "message" | "retry_after_ms">,
-  context: { apiBase: string; streamStarted: boolean },
+  context: { apiBase: string; streamStarted: boolean; envPrefix?: "OPENAI" | "ANTHROPIC" },
 ): string {
   const { kind } = error;
+  const env = context.envPrefix ?? "OPENAI";
   const apiBase = context.apiBase;
   switch (kind) {
     case "authentication":
-      return "hint: the API key was refused; set OPENAI_API_KEY to a valid key";
+      return `hint: the API key was refused; set ${env}_API_KEY to a valid key`;
     case "permission_denied":
       return "hint: this key may not use this model or endpoint; check the key's project and permissions";
     case "model_not_found":
-      return "hint: pick a model this server has, with --model or OPENAI_CHAT_MODEL (see `director-llm models`)";
+      return `hint: pick a model this server has, with --model or ${env}_CHAT_MODEL (see \`director-llm models\`)`;
     case "rate_limit":
       return error.retry_after_ms !== undefined && error.retry_after_ms >= 10_000
         ? `hint: rate limited; the server asks to wait ${duration(error.retry_after_ms)} before trying again`
@@ -34,18 +35,18 @@ export function hintFor(
       if (error.message.includes("total_timeout"))
         return "hint: the call ran out of its total_timeout (retries and waits included); allow it more time";
       if (error.message.includes("idle"))
-        return "hint: the stream stalled (no data within the idle timeout); try again, or raise OPENAI_TIMEOUT (seconds)";
-      return "hint: the server was too slow; raise OPENAI_TIMEOUT (seconds)";
+        return `hint: the stream stalled (no data within the idle timeout); try again, or raise ${env}_TIMEOUT (seconds)`;
+      return `hint: the server was too slow; raise ${env}_TIMEOUT (seconds)`;
     case "connection":
       return context.streamStarted
         ? "hint: the connection broke while the answer was streaming (what arrived is above); try again"
-        : `hint: could not reach ${apiBase}; is the server running? set OPENAI_API_BASE to change it`;
+        : `hint: could not reach ${apiBase}; is the server running? set ${env}_API_BASE to change it`;
     case "server_error":
       return "hint: the server failed; try again later";
     case "overloaded":
       return "hint: the provider is overloaded; try again in a little while";
     case "invalid_response":
-      return `hint: ${apiBase} did not answer like an OpenAI-compatible API; check OPENAI_API_BASE (it usually ends in /v1)`;
+      return `hint: ${apiBase} did not answer like the API it should be; check ${env}_API_BASE (it usually ends in /v1)`;
     case "response_too_large":
       return "hint: the response was larger than max_response_bytes";
     case "bad_request":

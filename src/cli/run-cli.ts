@@ -2,8 +2,9 @@ import type { ChatCompletionOptions } from "../core/chat-options.js";
 import { type LLMResponse, NO_USAGE_WARNING } from "../core/llm-response.js";
 import type { ChatMessage, ToolCall } from "../core/messages.js";
 import { ConfigError, InvalidArgumentError } from "../core/usage-errors.js";
-import { OpenAI } from "../openai/openai.js";
+import type { BaseLLM } from "../llm/base-llm.js";
 import { envFlag, parseCliArgs, parseNumber, USAGE, UsageError } from "./cli-args.js";
+import { createClient, envPrefixOf, providerOf } from "./create-client.js";
 import { hintFor } from "./hints.js";
 import { printModels } from "./print-models.js";
 
@@ -79,19 +80,22 @@ export async function runCli(io: CliIo): Promise<number> {
   const prompt = await readPrompt(io, words);
   if (prompt === "") return usageFailure(io, "no prompt: give one as an argument or on stdin", true);
 
-  let llm: OpenAI;
+  let llm: BaseLLM;
   let call: ChatCompletionOptions;
+  let prefix: "OPENAI" | "ANTHROPIC" = "OPENAI";
   try {
+    const provider = providerOf(values.provider, values.model);
+    prefix = envPrefixOf(provider);
     const max_tokens = parseNumber("--max-tokens", values["max-tokens"], true);
     const temperature = parseNumber("--temperature", values.temperature);
     if (values.model !== undefined && values.model.trim() === "")
       throw new UsageError("--model must not be empty");
-    llm = new OpenAI({
+    llm = createClient(provider, {
       ...(values["api-base"] !== undefined ? { api_base: values["api-base"] } : {}),
       ...(max_tokens !== undefined ? { max_tokens } : {}),
       ...(temperature !== undefined ? { temperature } : {}),
       allow_insecure_http:
-        values["allow-insecure-http"] === true || envFlag(io.env.OPENAI_ALLOW_INSECURE_HTTP),
+        values["allow-insecure-http"] === true || envFlag(io.env[`${prefix}_ALLOW_INSECURE_HTTP`]),
     });
     call = {
       ...(values.model !== undefined ? { model: values.model } : {}),
@@ -101,7 +105,7 @@ export async function runCli(io: CliIo): Promise<number> {
     if (!(error instanceof UsageError || error instanceof ConfigError)) throw error;
     const code = usageFailure(io, error.message);
     if (error instanceof ConfigError && error.option === "api_key")
-      io.stderr.write("hint: export OPENAI_API_KEY=sk-... (or any non-empty key for a local server)\n");
+      io.stderr.write(`hint: export ${prefix}_API_KEY=... (or any non-empty key for a local server)\n`);
     if (error instanceof ConfigError && error.option === "api_base" && /http/.test(error.message))
       io.stderr.write("hint: for plain http to a host that is not loopback, add --allow-insecure-http\n");
     return code;
@@ -153,6 +157,7 @@ export async function runCli(io: CliIo): Promise<number> {
     process.removeListener("SIGINT", onInterrupt);
   }
   return report(io, response, {
+    envPrefix: prefix,
     json: values.json === true,
     usage: values.usage === true,
     interrupted,
@@ -165,7 +170,14 @@ export async function runCli(io: CliIo): Promise<number> {
 function report(
   io: CliIo,
   response: LLMResponse,
-  options: { json: boolean; usage: boolean; interrupted: boolean; received: boolean; apiBase: string },
+  options: {
+    json: boolean;
+    usage: boolean;
+    interrupted: boolean;
+    received: boolean;
+    apiBase: string;
+    envPrefix: "OPENAI" | "ANTHROPIC";
+  },
 ): number {
   for (const call of response.tool_calls) io.stderr.write(`${describeToolCall(call)}\n`);
   // What is known of the usage belongs with --usage, not among the warnings.
@@ -192,7 +204,7 @@ function report(
     }
     const status = response.error.status_code === undefined ? "" : ` (HTTP ${response.error.status_code})`;
     io.stderr.write(
-      `error: ${response.error.kind}${status}: ${response.error.message}\n${hintFor(response.error, { apiBase: options.apiBase, streamStarted: options.received })}\n`,
+      `error: ${response.error.kind}${status}: ${response.error.message}\n${hintFor(response.error, { apiBase: options.apiBase, streamStarted: options.received, envPrefix: options.envPrefix })}\n`,
     );
     return 1;
   }

@@ -9,7 +9,7 @@ export interface Run {
   stderr: string;
 }
 
-/** Spawns the CLI as a user would, with only the given OPENAI_* variables set. */
+/** Spawns the CLI as a user would, with only the given OPENAI_* and ANTHROPIC_* variables set. */
 export function runCli(
   args: string[],
   options: {
@@ -18,7 +18,11 @@ export function runCli(
     onStart?: (child: ReturnType<typeof spawn>) => void;
   } = {},
 ): Promise<Run> {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("OPENAI_")));
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([name]) => !name.startsWith("OPENAI_") && !name.startsWith("ANTHROPIC_"),
+    ),
+  );
   const child = spawn(process.execPath, [CLI, ...args], {
     env: { ...env, ...options.env },
     stdio: ["pipe", "pipe", "pipe"],
@@ -45,7 +49,9 @@ export function runCli(
 /** Runs a shell pipeline ending in the CLI (`$CLI` in `command`), as a user types it. */
 export function runShell(command: string, env: Record<string, string>): Promise<Run> {
   const clean = Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !name.startsWith("OPENAI_")),
+    Object.entries(process.env).filter(
+      ([name]) => !name.startsWith("OPENAI_") && !name.startsWith("ANTHROPIC_"),
+    ),
   );
   const child = spawn("sh", ["-c", command], {
     env: { ...clean, ...env, CLI: `${process.execPath} ${CLI}` },
