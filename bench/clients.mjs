@@ -142,7 +142,116 @@ async function langchainClient(base, key) {
   };
 }
 
+/** Raw undici on the Anthropic-shaped endpoint: the floor of the Claude scenarios. */
+async function claudeUndiciClient(base, key) {
+  const { Agent, request } = await import("undici");
+  const dispatcher = new Agent({ keepAliveTimeout: 10_000 });
+  const url = `${base}/messages`;
+  const headers = { "content-type": "application/json", "x-api-key": key, "anthropic-version": "2023-06-01" };
+  return {
+    async call(messages) {
+      const response = await request(url, {
+        method: "POST",
+        headers,
+        body: JSON.stringify({ model: CLAUDE, max_tokens: 1024, messages }),
+        dispatcher,
+      });
+      const body = await response.body.json();
+      if (response.statusCode !== 200) throw new Error(`HTTP ${response.statusCode}`);
+      return body.content[0].text;
+    },
+    async stream(messages, onChunk) {
+      const response = await request(url, {
+        method: "POST",
+        headers,
+        body: JSON.stringify({ model: CLAUDE, max_tokens: 1024, messages, stream: true }),
+        dispatcher,
+      });
+      const decoder = new TextDecoder();
+      let buffer = "";
+      for await (const bytes of response.body) {
+        buffer += decoder.decode(bytes, { stream: true });
+        let end = buffer.indexOf("\n\n");
+        while (end >= 0) {
+          const event = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const data = event.slice(event.indexOf("data: ") + 6);
+          if (event.startsWith("event: content_block_delta") && JSON.parse(data).delta.text) onChunk();
+          end = buffer.indexOf("\n\n");
+        }
+      }
+    },
+  };
+}
+
+async function claudeDirectorClient(base, key) {
+  const { AnthropicAI } = await import("director-llm");
+  const llm = new AnthropicAI({ api_key: key, api_base: base, chat_model: CLAUDE, max_tokens: 1024 });
+  return {
+    async call(messages) {
+      const response = await llm.chat_completions(messages);
+      if (response.error) throw response.error;
+      return response.content;
+    },
+    async stream(messages, onChunk) {
+      const stream = llm.stream_chat_completions(messages);
+      for await (const part of stream) if (part.type === "text-delta") onChunk();
+      const response = await stream.response;
+      if (response.error) throw response.error;
+    },
+  };
+}
+
+async function claudeSdkClient(base, key) {
+  const { default: Anthropic } = await import("@anthropic-ai/sdk");
+  const client = new Anthropic({ apiKey: key, baseURL: base.replace(/\/v1$/, "") });
+  return {
+    async call(messages) {
+      const message = await client.messages.create({ model: CLAUDE, max_tokens: 1024, messages });
+      return message.content[0].text;
+    },
+    async stream(messages, onChunk) {
+      const stream = await client.messages.create({
+        model: CLAUDE,
+        max_tokens: 1024,
+        messages,
+        stream: true,
+      });
+      for await (const event of stream)
+        if (event.type === "content_block_delta" && event.delta.text) onChunk();
+    },
+  };
+}
+
+async function claudeVercelClient(base, key) {
+  const { createAnthropic } = await import("@ai-sdk/anthropic");
+  const { generateText, streamText } = await import("ai");
+  const model = createAnthropic({ apiKey: key, baseURL: base })(CLAUDE);
+  return {
+    async call(messages) {
+      return (await generateText({ model, messages, maxOutputTokens: 1024 })).text;
+    },
+    async stream(messages, onChunk) {
+      let failure;
+      const result = streamText({
+        model,
+        messages,
+        maxOutputTokens: 1024,
+        onError: ({ error }) => (failure = error),
+      });
+      for await (const text of result.textStream) if (text) onChunk();
+      if (failure) throw failure;
+    },
+  };
+}
+
+const CLAUDE = "claude-haiku-4-5";
+
 export const CLIENTS = {
+  "claude:undici": claudeUndiciClient,
+  "claude:director-llm": claudeDirectorClient,
+  "claude:anthropic-sdk": claudeSdkClient,
+  "claude:ai-sdk": claudeVercelClient,
   undici: undiciClient,
   fetch: fetchClient,
   "director-llm": directorClient,

@@ -6,6 +6,7 @@
 //                                      full at start) with OpenAI's x-ratelimit-* headers, 429 body
 //                                      and retry-after; each request is charged its prompt tokens
 //                                      plus the max_tokens it sends, as OpenAI's limiter does
+//   POST /anthropic/v1/messages        the same two answers in Anthropic's Messages API shape
 //   GET  /stats?key=K                  {ok, limited} for a key in rate-limited mode
 import { createServer } from "node:http";
 import { countTokens } from "gpt-tokenizer/encoding/o200k_base";
@@ -89,6 +90,86 @@ function streamBody(chunks) {
   return pieces;
 }
 const stream = streamBody(STREAM_CHUNKS);
+
+// The Anthropic-shaped endpoint (POST /anthropic/v1/messages): a realistic message, or a stream of
+// STREAM_CHUNKS text deltas framed as the Messages API frames them (event + data lines, a ping).
+const claudeMessage = Buffer.from(
+  JSON.stringify({
+    model: "claude-haiku-4-5-20251001",
+    id: "msg_bench",
+    type: "message",
+    role: "assistant",
+    content: [{ type: "text", text: "Benchmarks measure what they measure, and nothing else." }],
+    stop_reason: "end_turn",
+    stop_sequence: null,
+    usage: {
+      input_tokens: 24,
+      cache_creation_input_tokens: 0,
+      cache_read_input_tokens: 0,
+      output_tokens: 11,
+      service_tier: "standard",
+    },
+  }),
+);
+function claudeStreamBody(chunks) {
+  const event = (data) => `event: ${data.type}\ndata: ${JSON.stringify(data)}\n\n`;
+  const events = [
+    event({
+      type: "message_start",
+      message: {
+        model: "claude-haiku-4-5-20251001",
+        id: "msg_bench",
+        type: "message",
+        role: "assistant",
+        content: [],
+        stop_reason: null,
+        usage: { input_tokens: 24, output_tokens: 1 },
+      },
+    }),
+    event({ type: "content_block_start", index: 0, content_block: { type: "text", text: "" } }),
+    'event: ping\ndata: {"type": "ping"}\n\n',
+  ];
+  for (let index = 0; index < chunks; index += 1)
+    events.push(
+      event({ type: "content_block_delta", index: 0, delta: { type: "text_delta", text: ` tok${index}` } }),
+    );
+  events.push(event({ type: "content_block_stop", index: 0 }));
+  events.push(
+    event({
+      type: "message_delta",
+      delta: { stop_reason: "end_turn", stop_sequence: null },
+      usage: { output_tokens: chunks },
+    }),
+  );
+  events.push(event({ type: "message_stop" }));
+  const pieces = [];
+  const per = Math.ceil(events.length / 10);
+  for (let index = 0; index < events.length; index += per)
+    pieces.push(Buffer.from(events.slice(index, index + per).join("")));
+  return pieces;
+}
+const claudeStream = claudeStreamBody(STREAM_CHUNKS);
+function answerClaude(response, body) {
+  if (body.stream) {
+    response.writeHead(200, {
+      "content-type": "text/event-stream; charset=utf-8",
+      "request-id": "req_bench",
+    });
+    let index = 0;
+    const next = () => {
+      while (index < claudeStream.length)
+        if (!response.write(claudeStream[index++])) return response.once("drain", next);
+      response.end();
+    };
+    return next();
+  }
+  response.writeHead(200, {
+    "content-type": "application/json",
+    "content-length": claudeMessage.length,
+    "request-id": "req_bench",
+  });
+  response.end(claudeMessage);
+}
 
 class Bucket {
   constructor(capacity, perSecond) {
@@ -190,6 +271,7 @@ const server = createServer({ keepAliveTimeout: 60_000 }, (request, response) =>
     try {
       body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
     } catch {}
+    if (request.url.startsWith("/anthropic/")) return answerClaude(response, body);
     if (!request.url.startsWith("/rl/")) return answer(response, body);
     const limiter = limiterFor(request.headers.authorization ?? "");
     if (limiter.firstAt === 0) limiter.firstAt = Date.now();

@@ -62,8 +62,16 @@ export const ANTHROPIC_MODELS: Readonly<Record<AnthropicChatModel, Readonly<Anth
     ) as Record<AnthropicChatModel, AnthropicModelInfo>,
   );
 
+/** Families whose table entries are dated ids: their aliases (`claude-3-5-sonnet-latest`) resolve to the newest. */
+const FAMILY_ALIASES: Readonly<Record<string, AnthropicChatModel>> = {
+  "claude-3-haiku": "claude-3-haiku-20240307",
+  "claude-3-opus": "claude-3-opus-20240229",
+  "claude-3-5-sonnet": "claude-3-5-sonnet-20241022",
+};
+
 /** The known model an id names: exact ids first, then the family of a dated or `-latest` id. */
 export function getAnthropicModelInfo(model: string): Readonly<AnthropicModelInfo> | undefined {
   const known = ANTHROPIC_MODELS as Record<string, Readonly<AnthropicModelInfo>>;
-  return known[model] ?? known[model.replace(/-(\d{8}|latest)$/, "")];
+  const family = model.replace(/-(\d{8}|latest)$/, "");
+  return known[model] ?? known[family] ?? known[FAMILY_ALIASES[family] ?? ""];
 }

@@ -403,3 +403,19 @@ describe("the recorded requests, rebuilt exactly", () => {
     assert.deepStrictEqual(request, body);
   });
 });
+
+describe("the Claude model table", () => {
+  it("dated snapshots and -latest aliases resolve to their family; every model has limits and a price", async () => {
+    const { getAnthropicModelInfo, ANTHROPIC_MODELS, ANTHROPIC_PRICES } = await import("../../src/index.js");
+    assert.equal(getAnthropicModelInfo("claude-sonnet-4-5-20250929")?.id, "claude-sonnet-4-5");
+    assert.equal(getAnthropicModelInfo("claude-3-5-haiku-latest")?.id, "claude-3-5-haiku");
+    assert.equal(getAnthropicModelInfo("claude-3-5-sonnet-latest")?.id, "claude-3-5-sonnet-20241022");
+    assert.equal(getAnthropicModelInfo("claude-3-opus-20240229")?.id, "claude-3-opus-20240229");
+    assert.equal(getAnthropicModelInfo("claude-unknown-9"), undefined);
+    for (const info of Object.values(ANTHROPIC_MODELS)) {
+      assert.ok(info.context_window >= info.max_output_tokens && info.max_output_tokens > 0, info.id);
+      const price = ANTHROPIC_PRICES[info.id];
+      assert.ok(price.input > 0 && price.output > price.input && price.cache_read < price.input, info.id);
+    }
+  });
+});
