@@ -42,3 +42,13 @@ export { ANTHROPIC_ENV_NAMES, AnthropicAIConfig } from "./anthropic/anthropic-co
 export type { AnthropicAIConfigOptions } from "./anthropic/anthropic-config.js";
 export { ANTHROPIC_PRICES, ANTHROPIC_PRICES_AS_OF } from "./anthropic/anthropic-prices.js";
 export type { AnthropicPrice } from "./anthropic/anthropic-prices.js";
+export type {
+  RunnableTool,
+  RunToolsOptions,
+  RunToolsResult,
+  ToolCallRecord,
+  ToolContext,
+  ToolStep,
+} from "./llm/run-tools.js";
+export type { StandardSchemaV1 } from "./llm/tool-schema.js";
+export { defineTool } from "./llm/run-tools.js";

@@ -25,8 +25,22 @@ function programText(blocks: string[]): string {
     const body = lines.filter((line) => !line.startsWith("import ")).join("\n");
     return `export async function example${index + 1}() {\n${body}\n}`;
   });
+  // The examples import what they use each; one module imports each name once.
+  const named = new Map<string, Set<string>>();
+  const other = new Set<string>();
+  for (const line of imports) {
+    const match = /^import \{([^}]*)\} from "([^"]+)";/.exec(line);
+    if (!match) {
+      other.add(line);
+      continue;
+    }
+    const names = named.get(match[2]!) ?? new Set<string>();
+    for (const name of match[1]!.split(",")) if (name.trim() !== "") names.add(name.trim());
+    named.set(match[2]!, names);
+  }
   return [
-    ...imports,
+    ...other,
+    ...[...named].map(([module, names]) => `import { ${[...names].join(", ")} } from "${module}";`),
     `import type { ChatMessage, ToolCall, ToolDefinition } from "director-llm";`,
     `import { OpenAI as ReadmeOpenAI } from "director-llm";`,
     "declare const llm: ReadmeOpenAI;",

@@ -53,6 +53,8 @@ export function hintFor(
       return "hint: the server refused the request; check the model and options";
     case "aborted":
       return "hint: aborted";
+    case "max_steps":
+      return "hint: the tool loop reached max_steps; raise it or give the model clearer tools";
     default: {
       const unknown: never = kind;
       return `hint: ${String(unknown)}`;

@@ -28,7 +28,9 @@ export type LLMErrorKind =
   | "connection"
   | "invalid_response"
   | "response_too_large"
-  | "aborted";
+  | "aborted"
+  /** A tool run (`run_tools`) reached `max_steps` with the model still calling tools. */
+  | "max_steps";
 
 /** Everything that can describe an {@link LLMError}; only `kind` and `message` are required. */
 export interface LLMErrorInit {

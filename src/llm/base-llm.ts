@@ -9,6 +9,7 @@ import { rateBudgetFor } from "../transport/rate-budget-for.js";
 import { retryWithBackoff } from "../transport/retry-with-backoff.js";
 import { type CallLimits, countingStop, normalizeCallOptions, resolveCallLimits } from "./call-limits.js";
 import { countBriefly, estimatePartialUsage } from "./estimate-partial-usage.js";
+import { type RunToolsOptions, type RunToolsResult, runTools } from "./run-tools.js";
 import { ChatStream } from "./chat-stream.js";
 import type { OpenStream, PreparedRequest, SendContext, StreamAssembler } from "./prepared-request.js";
 import { type LLMUsage, UsageMeter } from "./usage-meter.js";
@@ -189,6 +190,15 @@ export abstract class BaseLLM {
    * set). Never required: an open Redis connection does not keep the process alive. A later call
    * reconnects.
    */
+  /**
+   * The tool loop, on any provider: calls the model with `tools`, validates and runs every tool
+   * call, sends the results back, and repeats until the model answers without tool calls (see
+   * {@link runTools}). Always resolves; invalid arguments throw {@link InvalidArgumentError}.
+   */
+  run_tools(messages: readonly ChatMessage[], options: RunToolsOptions): Promise<RunToolsResult> {
+    return runTools(this, messages, options);
+  }
+
   async close(): Promise<void> {
     await Promise.all([...this.#budgets.values()].map((budget) => budget?.close()));
   }

@@ -95,3 +95,47 @@ describe("the spec's examples, unchanged, on AnthropicAI", () => {
     ]);
   });
 });
+
+describe("run_tools on AnthropicAI", () => {
+  let server: TestServer;
+  useTestServer((started) => {
+    server = started;
+  });
+
+  it("the same loop: a tool_use, its result in one user turn with is_error on a failure, then the answer", async () => {
+    server.script(
+      json(
+        200,
+        answer(
+          [
+            { type: "tool_use", id: "toolu_a", name: "lookup", input: { id: "7" } },
+            { type: "tool_use", id: "toolu_b", name: "missing", input: {} },
+          ],
+          "tool_use",
+        ),
+      ),
+      json(200, answer([{ type: "text", text: "Found it." }], "end_turn")),
+    );
+    const lookup = {
+      name: "lookup",
+      parameters: { type: "object", properties: { id: { type: "string" } } },
+      execute: () => "item 7",
+    };
+    const run = await claudeFor(server).run_tools([{ role: "user", content: "Find 7" }], { tools: [lookup] });
+    assert.equal(run.status, LLMResponseStatus.SUCCESS);
+    assert.equal(run.content, "Found it.");
+    const sent = server.requests[1]!.body as { messages: Array<{ role: string; content: unknown }> };
+    assert.deepStrictEqual(sent.messages.at(-1), {
+      role: "user",
+      content: [
+        { type: "tool_result", tool_use_id: "toolu_a", content: "item 7" },
+        {
+          type: "tool_result",
+          tool_use_id: "toolu_b",
+          content: 'Error: unknown tool "missing"; the tools are: lookup',
+          is_error: true,
+        },
+      ],
+    });
+  });
+});

@@ -1,0 +1,235 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import * as z from "zod";
+import { defineTool, LLMResponseStatus, type RunnableTool } from "../src/index.js";
+import { clientFor } from "./helpers/client.js";
+import { completion, delayed, hang, json } from "./helpers/handlers.js";
+import { type TestServer, useTestServer } from "./helpers/test-server.js";
+
+/** A chat.completion that calls tools: [id, name, arguments text] each. */
+function calling(...calls: Array<[string, string, string]>) {
+  const answer = completion(null, { usage: { prompt_tokens: 50, completion_tokens: 10, total_tokens: 60 } });
+  const choices = answer["choices"] as Array<Record<string, unknown>>;
+  choices[0]!["message"] = {
+    role: "assistant",
+    content: null,
+    tool_calls: calls.map(([id, name, args]) => ({
+      id,
+      type: "function",
+      function: { name, arguments: args },
+    })),
+  };
+  choices[0]!["finish_reason"] = "tool_calls";
+  return json(200, answer);
+}
+const final = (text: string) =>
+  json(200, completion(text, { usage: { prompt_tokens: 80, completion_tokens: 5, total_tokens: 85 } }));
+const ask = [{ role: "user" as const, content: "What's on 2026-12-03 in Oslo?" }];
+
+const weather: RunnableTool<{ city: string }> = {
+  name: "weather",
+  description: "Weather in a city",
+  parameters: {
+    type: "object",
+    properties: { city: { type: "string" } },
+    required: ["city"],
+    additionalProperties: false,
+  },
+  execute: ({ city }) => ({ city, sky: "snow" }),
+};
+const agenda: RunnableTool<{ date: string }> = {
+  name: "agenda",
+  parameters: {
+    type: "object",
+    properties: { date: { type: "string", format: "date" } },
+    required: ["date"],
+  },
+  execute: ({ date }) => `nothing planned on ${date}`,
+};
+
+/** The tool messages the n-th request carried. */
+function toolResults(server: TestServer, index: number): Array<[string, string]> {
+  const messages = (
+    server.requests[index]!.body as {
+      messages: Array<{ role: string; tool_call_id?: string; content: string }>;
+    }
+  ).messages;
+  return messages
+    .filter((message) => message.role === "tool")
+    .map((message) => [message.tool_call_id!, message.content]);
+}
+
+describe("run_tools: the tool loop", () => {
+  let server: TestServer;
+  useTestServer((started) => {
+    server = started;
+  });
+
+  it("runs the calls, sends the results back, ends with the answer; usage summed, messages ready to continue", async () => {
+    server.script(calling(["call_1", "weather", '{"city":"Oslo"}']), final("Snow in Oslo."));
+    const llm = clientFor(server);
+    const run = await llm.run_tools(ask, { tools: [weather, agenda] });
+    assert.equal(run.status, LLMResponseStatus.SUCCESS);
+    assert.equal(run.content, "Snow in Oslo.");
+    assert.deepStrictEqual(toolResults(server, 1), [["call_1", '{"city":"Oslo","sky":"snow"}']]);
+    const sentTools = (server.requests[0]!.body as { tools: Array<{ function: { name: string } }> }).tools;
+    assert.deepStrictEqual(
+      sentTools.map((tool) => tool.function.name),
+      ["weather", "agenda"],
+    );
+    assert.deepStrictEqual(
+      [run.usage.model_calls, run.usage.send_tokens, run.usage.recv_tokens, run.usage.total_tokens],
+      [2, 130, 15, 145],
+    );
+    assert.equal(run.steps.length, 2);
+    assert.deepStrictEqual(run.steps[0]!.tool_calls[0]!.arguments, { city: "Oslo" });
+    assert.deepStrictEqual(
+      run.messages.map((message) => message.role),
+      ["user", "assistant", "tool", "assistant"],
+    );
+    server.script(final("Still snow."));
+    const next = await llm.chat_completions([...run.messages, { role: "user", content: "And tomorrow?" }]);
+    assert.equal(next.content, "Still snow.");
+  });
+
+  it("parallel calls run concurrently and their results go back in call order", async () => {
+    const started: number[] = [];
+    const slow: RunnableTool<{ ms: number }> = {
+      name: "slow",
+      parameters: { type: "object", properties: { ms: { type: "number" } } },
+      execute: async ({ ms }) => {
+        started.push(Date.now());
+        await new Promise((resolve) => setTimeout(resolve, ms));
+        return `waited ${ms}`;
+      },
+    };
+    server.script(
+      calling(["a", "slow", '{"ms":150}'], ["b", "slow", '{"ms":10}'], ["c", "slow", '{"ms":50}']),
+      final("done"),
+    );
+    const run = await clientFor(server).run_tools(ask, { tools: [slow] });
+    assert.equal(run.status, LLMResponseStatus.SUCCESS);
+    assert.deepStrictEqual(toolResults(server, 1), [
+      ["a", "waited 150"],
+      ["b", "waited 10"],
+      ["c", "waited 50"],
+    ]);
+    assert.ok(Math.max(...started) - Math.min(...started) < 100, "all three started together");
+  });
+
+  it("invalid JSON, a schema violation, an unknown tool and a throwing tool become error results; the run goes on", async () => {
+    const failing: RunnableTool = {
+      name: "failing",
+      execute: () => {
+        throw new Error(`backend refused key ${"sk-test-SECRET-0123456789"}`);
+      },
+    };
+    server.script(
+      calling(
+        ["c1", "weather", '{"city": "Os'],
+        ["c2", "agenda", '{"date":"tomorrow"}'],
+        ["c3", "teleport", "{}"],
+        ["c4", "failing", "{}"],
+      ),
+      calling(["c5", "agenda", '{"date":"2026-12-03"}']),
+      final("Nothing planned."),
+    );
+    const run = await clientFor(server).run_tools(ask, { tools: [weather, agenda, failing] });
+    assert.equal(run.status, LLMResponseStatus.SUCCESS);
+    const [first, second] = [toolResults(server, 1), toolResults(server, 2)];
+    assert.match(first[0]![1], /^Error: arguments are not valid JSON: .*; nothing was run$/);
+    assert.equal(
+      first[1]![1],
+      'Error: invalid arguments, nothing was run: arguments.date: String does not match format "date".',
+    );
+    assert.equal(first[2]![1], 'Error: unknown tool "teleport"; the tools are: weather, agenda, failing');
+    assert.equal(first[3]![1], "Error: backend refused key [redacted]");
+    assert.deepStrictEqual(second.at(-1), ["c5", "nothing planned on 2026-12-03"]);
+    const sent = (server.requests[1]!.body as { messages: Array<{ role: string }> }).messages;
+    assert.equal(sent.filter((message) => message.role === "tool").length, 4);
+  });
+
+  it("a Standard Schema (zod 4) is sent as JSON Schema, validates, and types the arguments", async () => {
+    const booking = defineTool({
+      name: "book",
+      parameters: z.object({ seats: z.number().int().min(1), name: z.string() }),
+      execute: (args) => `booked ${args.seats} for ${args.name}`,
+    });
+    server.script(
+      calling(["z1", "book", '{"seats":0,"name":"Ada"}']),
+      calling(["z2", "book", '{"seats":2,"name":"Ada"}']),
+      final("Booked."),
+    );
+    const run = await clientFor(server).run_tools(ask, { tools: [booking] });
+    assert.equal(run.status, LLMResponseStatus.SUCCESS);
+    const wire = (
+      server.requests[0]!.body as { tools: Array<{ function: { parameters: Record<string, unknown> } }> }
+    ).tools[0]!.function.parameters;
+    assert.equal(wire["type"], "object");
+    assert.equal(wire["$schema"], undefined);
+    assert.match(
+      toolResults(server, 1)[0]![1],
+      /^Error: invalid arguments, nothing was run: arguments\.seats: Too small/,
+    );
+    assert.deepStrictEqual(toolResults(server, 2).at(-1), ["z2", "booked 2 for Ada"]);
+  });
+
+  it("a tool past its timeout, and a refused call, become error results", async () => {
+    const stuck: RunnableTool = { name: "stuck", timeout: 0.2, execute: () => new Promise(() => {}) };
+    server.script(calling(["t1", "stuck", "{}"], ["t2", "weather", '{"city":"Oslo"}']), final("ok"));
+    const run = await clientFor(server).run_tools(ask, {
+      tools: [stuck, weather],
+      approve: (call) => (call.tool.name === "weather" ? "weather lookups are off today" : true),
+    });
+    assert.deepStrictEqual(toolResults(server, 1), [
+      ["t1", "Error: timed out after 0.2 s"],
+      ["t2", "Error: the call was refused: weather lookups are off today"],
+    ]);
+    assert.equal(run.status, LLMResponseStatus.SUCCESS);
+  });
+
+  it("max_steps ends a run whose model keeps calling tools", async () => {
+    server.script(calling(["m", "weather", '{"city":"Oslo"}']));
+    const run = await clientFor(server).run_tools(ask, { tools: [weather], max_steps: 3 });
+    assert.equal(run.status, LLMResponseStatus.ERROR);
+    assert.equal(run.error?.kind, "max_steps");
+    assert.equal(server.requests.length, 3);
+  });
+
+  it("aborting while a tool runs reaches it through its signal and ends the run promptly", async () => {
+    let sawAbort = false;
+    const long: RunnableTool = {
+      name: "long",
+      execute: (_args, { signal }) =>
+        new Promise((resolve) => {
+          signal.addEventListener("abort", () => {
+            sawAbort = true;
+            resolve("stopped");
+          });
+        }),
+    };
+    server.script(calling(["l1", "long", "{}"]), final("never"));
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 100);
+    const started = Date.now();
+    const run = await clientFor(server).run_tools(ask, {
+      tools: [long],
+      signal: controller.signal,
+      tool_timeout: 30,
+    });
+    assert.equal(run.error?.kind, "aborted");
+    assert.ok(sawAbort, "the tool saw the abort");
+    assert.ok(Date.now() - started < 2000);
+    assert.equal(server.requests.length, 1, "no model call after the abort");
+  });
+
+  it("total_timeout bounds the whole run, a model call included", async () => {
+    server.script(calling(["d1", "weather", '{"city":"Oslo"}']), delayed(5000, final("late")), hang());
+    const run = await clientFor(server, { timeout: 30 }).run_tools(ask, {
+      tools: [weather],
+      total_timeout: 0.5,
+    });
+    assert.equal(run.status, LLMResponseStatus.ERROR);
+    assert.equal(run.error?.kind, "timeout");
+  });
+});
