@@ -133,9 +133,13 @@ export function requestParams(options: {
     given["verbosity"] = defaults.verbosity;
   if (defaults.service_tier !== undefined) given["service_tier"] = defaults.service_tier;
   const params: Record<string, unknown> = {};
-  for (const [name, check] of Object.entries(PARAMS)) {
-    const value = (call as Record<string, unknown>)[name] ?? given[name];
-    if (value !== undefined) params[name] = check(value, name);
+  // Only the keys a call or the config sets: most calls set none (this runs on every request).
+  for (const source of [given, call as Record<string, unknown>]) {
+    for (const name in source) {
+      const check = PARAMS[name];
+      const value = source[name];
+      if (check !== undefined && value !== undefined) params[name] = check(value, name);
+    }
   }
   if (params["top_logprobs"] !== undefined && params["logprobs"] !== true)
     throw new InvalidArgumentError("top_logprobs", "needs logprobs: true");
