@@ -143,6 +143,16 @@ describe("every request shape passes Prism's validation of the official OpenAI s
   for (const [name, messages, options] of shapes) {
     it(name, async () => {
       const response = await llm.chat_completions(messages, options);
+      if (options.response_format?.type === "json_schema") {
+        // Prism answers with the spec's example message, not JSON made for the schema: the request
+        // was accepted; the answer then passes or is (rightly) refused as invalid_output.
+        assert.ok(
+          response.status === LLMResponseStatus.SUCCESS || response.error?.kind === "invalid_output",
+          response.error?.message,
+        );
+        assert.equal(response.attempts, 1);
+        return;
+      }
       assert.equal(response.error?.message, undefined);
       assert.equal(response.status, LLMResponseStatus.SUCCESS);
     });

@@ -53,6 +53,8 @@ export function hintFor(
       return "hint: the server refused the request; check the model and options";
     case "aborted":
       return "hint: aborted";
+    case "invalid_output":
+      return "hint: the answer did not match the schema; try repair: 1 or a clearer schema";
     case "max_steps":
       return "hint: the tool loop reached max_steps; raise it or give the model clearer tools";
     default: {

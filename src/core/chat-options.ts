@@ -55,6 +55,8 @@ export interface ChatCompletionOptions {
   store?: boolean;
   /** A key that groups requests for prompt caching. */
   prompt_cache_key?: string;
+  /** Re-asks after an answer that fails the `json_schema` (with the issues), this many times. @default 0 */
+  repair?: number;
   /** Claude: extended thinking with this budget in tokens (at least 1024, less than `max_tokens`). */
   thinking_budget?: number;
   /** A Predicted Output: `{ type: "content", content }` with the text expected. */
@@ -100,6 +102,7 @@ export const CHAT_OPTION_KEYS: ReadonlySet<string> = new Set([
   "prompt_cache_key",
   "prediction",
   "thinking_budget",
+  "repair",
   "extra_body",
   "extra_headers",
 ]);

@@ -30,7 +30,9 @@ export type LLMErrorKind =
   | "response_too_large"
   | "aborted"
   /** A tool run (`run_tools`) reached `max_steps` with the model still calling tools. */
-  | "max_steps";
+  | "max_steps"
+  /** The answer did not match the `response_format` schema (`issues` says how; `content` keeps it). */
+  | "invalid_output";
 
 /** Everything that can describe an {@link LLMError}; only `kind` and `message` are required. */
 export interface LLMErrorInit {
@@ -50,6 +52,8 @@ export interface LLMErrorInit {
   type?: string | undefined;
   /** The request parameter the provider blamed, when it named one. */
   param?: string | undefined;
+  /** For `invalid_output`: each way the answer failed the schema (`output.date: ...`). */
+  issues?: string[] | undefined;
   cause?: unknown;
 }
 
@@ -67,6 +71,8 @@ export class LLMError extends Error {
   readonly code: string | undefined;
   readonly type: string | undefined;
   readonly param: string | undefined;
+  /** For `invalid_output`: each way the answer failed the schema; `[]` otherwise. */
+  readonly issues: readonly string[];
   /** Requests actually sent for this call (0 when it failed before sending). Set by the retry loop. */
   attempts = 0;
 
@@ -80,6 +86,7 @@ export class LLMError extends Error {
     this.code = init.code;
     this.type = init.type;
     this.param = init.param;
+    this.issues = init.issues ?? [];
   }
 
   toJSON(): Record<string, unknown> {
@@ -95,6 +102,7 @@ export class LLMError extends Error {
       code: this.code,
       type: this.type,
       param: this.param,
+      issues: this.issues,
     };
   }
 }

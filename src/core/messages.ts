@@ -1,3 +1,5 @@
+import type { StandardSchemaV1 } from "./standard-schema.js";
+
 /** A text part of a message's content. */
 export interface TextContentPart {
   type: "text";
@@ -98,7 +100,13 @@ export type ResponseFormat =
   | { type: "json_object" }
   | {
       type: "json_schema";
-      json_schema: { name: string; schema: JsonSchema; strict?: boolean; description?: string };
+      /** `schema`: a JSON Schema, or a Standard Schema (zod, valibot, arktype) that is sent as its JSON Schema. */
+      json_schema: {
+        name: string;
+        schema: JsonSchema | StandardSchemaV1;
+        strict?: boolean;
+        description?: string;
+      };
     };
 
 /** Which tool the model must or may call. Default `"auto"` when tools are given. */

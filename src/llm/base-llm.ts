@@ -9,6 +9,7 @@ import { rateBudgetFor } from "../transport/rate-budget-for.js";
 import { retryWithBackoff } from "../transport/retry-with-backoff.js";
 import { type CallLimits, countingStop, normalizeCallOptions, resolveCallLimits } from "./call-limits.js";
 import { countBriefly, estimatePartialUsage } from "./estimate-partial-usage.js";
+import { structuredOutput, validatedOutput } from "./structured-output.js";
 import { type RunToolsOptions, type RunToolsResult, runTools } from "./run-tools.js";
 import { ChatStream } from "./chat-stream.js";
 import type { OpenStream, PreparedRequest, SendContext, StreamAssembler } from "./prepared-request.js";
@@ -58,7 +59,21 @@ export abstract class BaseLLM {
     messages: readonly ChatMessage[],
     options: ChatCompletionOptionsInput = {},
   ): Promise<LLMResponse> {
-    const call = normalizeCallOptions(options);
+    const structured = structuredOutput(normalizeCallOptions(options));
+    const { call, check } = structured;
+    const repair = call.repair ?? 0;
+    if (!Number.isInteger(repair) || repair < 0)
+      throw new InvalidArgumentError("repair", `must be an integer >= 0 (got ${String(repair)})`);
+    if (check === undefined) {
+      const response = await this.#complete(messages, call);
+      if (structured.warning) response.warnings.push(structured.warning);
+      return response;
+    }
+    return validatedOutput({ messages, check, repair, run: (history) => this.#complete(history, call) });
+  }
+
+  /** One call: prepare, pace, send with retries, map; every failure of a valid request resolves. */
+  async #complete(messages: readonly ChatMessage[], call: ChatCompletionOptions): Promise<LLMResponse> {
     const limits = resolveCallLimits(call, this.config);
     let prepared: PreparedRequest | undefined;
     try {
@@ -85,7 +100,7 @@ export abstract class BaseLLM {
     messages: readonly ChatMessage[],
     options: ChatCompletionOptionsInput = {},
   ): ChatStream {
-    const call = normalizeCallOptions(options);
+    const { call, check, warning } = structuredOutput(normalizeCallOptions(options));
     const limits = resolveCallLimits(call, this.config);
     const controller = new AbortController();
     let prepared: PreparedRequest;
@@ -127,6 +142,16 @@ export abstract class BaseLLM {
           () => stream.delivered === 0,
         );
         this.#finish(response, prepared);
+        if (warning) response.warnings.push(warning);
+        // A stream is checked against its schema when it ends (it cannot be repaired: it was delivered).
+        const checked =
+          check === undefined
+            ? response
+            : await validatedOutput({ messages, check, repair: 0, run: async () => response });
+        if (checked.error) {
+          stream.push({ type: "error", error: checked.error });
+          return checked;
+        }
         stream.push({
           type: "finish",
           finish_reason: response.finish_reason,

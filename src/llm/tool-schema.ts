@@ -1,36 +1,10 @@
 import { createRequire } from "node:module";
 import { isRecord } from "../core/is-record.js";
 import type { JsonSchema } from "../core/messages.js";
+import type { StandardSchemaV1 } from "../core/standard-schema.js";
 import { InvalidArgumentError } from "../core/usage-errors.js";
 
-/**
- * A Standard Schema (https://standardschema.dev): zod 4, valibot, arktype and others implement
- * `~standard.validate`. Those that also implement Standard JSON Schema (zod 4.2+, arktype 2.1.28+,
- * valibot through `toStandardJsonSchema`) carry `~standard.jsonSchema`, which gives the schema sent
- * to the model. No schema library is a dependency of director-llm.
- */
-export interface StandardSchemaV1<Input = unknown, Output = Input> {
-  readonly "~standard": {
-    readonly version: 1;
-    readonly vendor: string;
-    // biome-ignore lint/suspicious/noExplicitAny: the spec leaves validate's options open
-    readonly validate: (
-      value: unknown,
-      options?: any,
-    ) => StandardResult<Output> | Promise<StandardResult<Output>>;
-    readonly types?: { readonly input: Input; readonly output: Output } | undefined;
-  };
-}
-
-/** What a Standard Schema's `validate` returns. */
-export type StandardResult<Output> =
-  | { readonly value: Output; readonly issues?: undefined }
-  | { readonly issues: ReadonlyArray<StandardIssue> };
-
-export interface StandardIssue {
-  readonly message: string;
-  readonly path?: ReadonlyArray<PropertyKey | { readonly key: PropertyKey }> | undefined;
-}
+export type { StandardIssue, StandardResult, StandardSchemaV1 } from "../core/standard-schema.js";
 
 /** Standard JSON Schema's converter, where the schema library implements it (read at run time). */
 type JsonSchemaConverter = { input: (options: { target: string }) => Record<string, unknown> };
@@ -68,25 +42,32 @@ type ValidatorClass = new (schema: unknown, draft?: string, shortCircuit?: boole
 const require = createRequire(import.meta.url);
 let validatorClass: ValidatorClass | undefined;
 
-/** `@cfworker/json-schema`, the optional peer that validates JSON Schema tool parameters. */
-function jsonSchemaValidator(schema: JsonSchema): Validator {
-  if (validatorClass === undefined) {
-    try {
-      validatorClass = (require("@cfworker/json-schema") as { Validator: ValidatorClass }).Validator;
-    } catch {
-      throw new InvalidArgumentError(
-        "tools",
-        "validating JSON Schema parameters needs the optional peer @cfworker/json-schema (npm install @cfworker/json-schema), or give the tool a Standard Schema",
-      );
-    }
+/** Whether the optional peer `@cfworker/json-schema` (JSON Schema validation) is installed. */
+export function hasJsonSchemaValidator(): boolean {
+  if (validatorClass !== undefined) return true;
+  try {
+    validatorClass = (require("@cfworker/json-schema") as { Validator: ValidatorClass }).Validator;
+    return true;
+  } catch {
+    return false;
   }
-  return new validatorClass(schema, "2020-12", false);
+}
+
+/** `@cfworker/json-schema`, the optional peer that validates JSON Schemas. */
+function jsonSchemaValidator(schema: JsonSchema, path: string): Validator {
+  if (!hasJsonSchemaValidator())
+    throw new InvalidArgumentError(
+      path,
+      "validating a JSON Schema needs the optional peer @cfworker/json-schema (npm install @cfworker/json-schema), or give a Standard Schema",
+    );
+  return new validatorClass!(schema, "2020-12", false);
 }
 
 /** Checks a tool's parameters once: a validator for its arguments, and what to send to the model. */
 export function compileToolSchema(
   parameters: unknown,
   path: string,
+  root = "arguments",
 ): {
   wire: JsonSchema;
   validate: (args: unknown) => Promise<{ ok: true; value: unknown } | { ok: false; problems: string[] }>;
@@ -107,13 +88,13 @@ export function compileToolSchema(
           ok: false,
           problems: result.issues.map((issue) => {
             const keys = (issue.path ?? []).map((key) => String(typeof key === "object" ? key.key : key));
-            return `${["arguments", ...keys].join(".")}: ${issue.message}`;
+            return `${[root, ...keys].join(".")}: ${issue.message}`;
           }),
         };
       },
     };
   }
-  const validator = jsonSchemaValidator(wire);
+  const validator = jsonSchemaValidator(wire, path);
   return {
     wire,
     validate: async (args) => {
@@ -130,7 +111,7 @@ export function compileToolSchema(
             .replace(/^#\/?/, "")
             .split("/")
             .filter((key) => key !== "");
-          return `${["arguments", ...keys].join(".")}: ${error.error}`;
+          return `${[root, ...keys].join(".")}: ${error.error}`;
         }),
       };
     },

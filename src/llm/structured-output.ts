@@ -1,0 +1,139 @@
+import type { ChatCompletionOptions } from "../core/chat-options.js";
+import { isRecord } from "../core/is-record.js";
+import { LLMError } from "../core/llm-error.js";
+import { type LLMResponse, LLMResponseStatus } from "../core/llm-response.js";
+import type { ChatMessage } from "../core/messages.js";
+import { InvalidArgumentError } from "../core/usage-errors.js";
+import { compileToolSchema, hasJsonSchemaValidator, isStandardSchema } from "./tool-schema.js";
+
+type Check = (value: unknown) => Promise<{ ok: true; value: unknown } | { ok: false; problems: string[] }>;
+
+/**
+ * A `json_schema` response format, made sendable and checkable: a Standard Schema becomes its JSON
+ * Schema for the wire; the check validates the parsed answer (JSON Schemas through the optional
+ * peer `@cfworker/json-schema`; without it they are sent unchecked, with a warning).
+ */
+export function structuredOutput(call: ChatCompletionOptions): {
+  call: ChatCompletionOptions;
+  check?: Check;
+  warning?: string;
+} {
+  const format = call.response_format;
+  if (format?.type !== "json_schema" || !isRecord(format.json_schema)) {
+    if (call.repair !== undefined && call.repair !== 0)
+      throw new InvalidArgumentError(
+        "repair",
+        "needs a json_schema response_format to check the answer against",
+      );
+    return { call };
+  }
+  const schema: unknown = format.json_schema.schema;
+  if (!isStandardSchema(schema) && !hasJsonSchemaValidator())
+    return {
+      call,
+      warning:
+        "response_format: the answer was not validated against the schema (install the optional peer @cfworker/json-schema)",
+    };
+  const compiled = compileToolSchema(schema, "response_format.json_schema.schema", "output");
+  return {
+    call: {
+      ...call,
+      response_format: { ...format, json_schema: { ...format.json_schema, schema: compiled.wire } },
+    },
+    check: compiled.validate,
+  };
+}
+
+/**
+ * Runs a call whose answer must match a schema: `parsed` is set only when the content parses and
+ * validates (a Standard Schema's output value); otherwise the response fails as `invalid_output`
+ * with the content and the issues. `repair` re-asks the model that many times with its answer and
+ * the issues; every attempt's usage is added to the response that is returned.
+ */
+export async function validatedOutput(options: {
+  messages: readonly ChatMessage[];
+  check: Check;
+  repair: number;
+  run: (messages: readonly ChatMessage[]) => Promise<LLMResponse>;
+}): Promise<LLMResponse> {
+  let history = options.messages;
+  const spent = {
+    send_tokens: 0,
+    recv_tokens: 0,
+    total_tokens: 0,
+    attempts: 0,
+    cost: 0 as number | undefined,
+  };
+  for (let attempt = 0; ; attempt += 1) {
+    const response = await options.run(history);
+    // A refusal is the model's answer, not a malformed one: it is returned as it is.
+    if (response.status === LLMResponseStatus.ERROR || response.refusal !== undefined)
+      return addSpent(response, spent);
+    const cut = response.finish_reason === "length" || response.finish_reason === "max_tokens";
+    const problems =
+      response.parsed !== undefined
+        ? await verdict(options.check, response)
+        : cut
+          ? [
+              `output: the answer was cut off at the output limit (finish_reason ${response.finish_reason}), so it is not complete JSON`,
+            ]
+          : ["output: the answer is not valid JSON"];
+    if (problems.length === 0) {
+      if (attempt > 0)
+        response.warnings.push(
+          `response_format: the answer matched the schema after ${attempt} repair${attempt === 1 ? "" : "s"}`,
+        );
+      return addSpent(response, spent);
+    }
+    if (attempt >= options.repair) {
+      const failed = response as unknown as { status: LLMResponseStatus; error: LLMError; parsed: unknown };
+      failed.status = LLMResponseStatus.ERROR;
+      failed.parsed = undefined;
+      failed.error = new LLMError({
+        kind: "invalid_output",
+        message: `the answer does not match the schema: ${problems.join("; ")}`,
+        issues: problems,
+      });
+      failed.error.attempts = response.attempts + spent.attempts;
+      return addSpent(response, spent);
+    }
+    for (const key of ["send_tokens", "recv_tokens", "total_tokens", "attempts"] as const)
+      spent[key] += response[key];
+    spent.cost =
+      spent.cost === undefined || response.cost === undefined ? undefined : spent.cost + response.cost;
+    history = [
+      ...history,
+      { role: "assistant", content: response.content },
+      {
+        role: "user",
+        content: `That answer does not match the required JSON schema: ${problems.map((problem) => problem.replace(/\.$/, "")).join("; ")}. Reply again with only JSON that matches it.`,
+      },
+    ];
+  }
+}
+
+async function verdict(check: Check, response: LLMResponse): Promise<string[]> {
+  const result = await check(response.parsed);
+  if (!result.ok) return result.problems;
+  response.parsed = result.value;
+  return [];
+}
+
+function addSpent(
+  response: LLMResponse,
+  spent: {
+    send_tokens: number;
+    recv_tokens: number;
+    total_tokens: number;
+    attempts: number;
+    cost: number | undefined;
+  },
+): LLMResponse {
+  response.send_tokens += spent.send_tokens;
+  response.recv_tokens += spent.recv_tokens;
+  response.total_tokens += spent.total_tokens;
+  response.attempts += spent.attempts;
+  if (response.cost !== undefined)
+    response.cost = spent.cost === undefined ? undefined : response.cost + spent.cost;
+  return response;
+}
