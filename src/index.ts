@@ -48,6 +48,8 @@ export type {
   RunToolsResult,
   ToolCallRecord,
   ToolContext,
+  ToolRunPart,
+  ToolRunStream,
   ToolStep,
 } from "./llm/run-tools.js";
 export type { StandardSchemaV1 } from "./llm/tool-schema.js";

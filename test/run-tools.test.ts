@@ -4,6 +4,7 @@ import * as z from "zod";
 import { defineTool, LLMResponseStatus, type RunnableTool } from "../src/index.js";
 import { clientFor } from "./helpers/client.js";
 import { completion, delayed, hang, json } from "./helpers/handlers.js";
+import { chunk, frame, sse } from "./helpers/sse.js";
 import { type TestServer, useTestServer } from "./helpers/test-server.js";
 
 /** A chat.completion that calls tools: [id, name, arguments text] each. */
@@ -231,5 +232,47 @@ describe("run_tools: the tool loop", () => {
     });
     assert.equal(run.status, LLMResponseStatus.ERROR);
     assert.equal(run.error?.kind, "timeout");
+  });
+});
+
+describe("stream_run_tools: the streaming form", () => {
+  let server: TestServer;
+  useTestServer((started) => {
+    server = started;
+  });
+
+  it("passes each step's parts on, adds tool-start and tool-result, and resolves the same result", async () => {
+    const toolDelta = {
+      tool_calls: [
+        { index: 0, id: "s1", type: "function", function: { name: "weather", arguments: '{"city":"Oslo"}' } },
+      ],
+    };
+    server.script(
+      sse(
+        frame([
+          chunk(toolDelta),
+          chunk({}, "tool_calls"),
+          { ...chunk({}), choices: [], usage: { prompt_tokens: 9, completion_tokens: 3, total_tokens: 12 } },
+        ]),
+      ),
+      sse(frame([chunk({ content: "Snow " }), chunk({ content: "in Oslo." }), chunk({}, "stop")])),
+    );
+    const stream = clientFor(server).stream_run_tools(ask, { tools: [weather] });
+    const parts: string[] = [];
+    for await (const part of stream)
+      parts.push(part.type === "tool-result" ? `tool-result:${part.record.result}` : part.type);
+    const run = await stream.result;
+    assert.deepStrictEqual(parts, [
+      "tool-call",
+      "finish",
+      "tool-start",
+      'tool-result:{"city":"Oslo","sky":"snow"}',
+      "text-delta",
+      "text-delta",
+      "finish",
+    ]);
+    assert.equal(run.status, LLMResponseStatus.SUCCESS);
+    assert.equal(run.content, "Snow in Oslo.");
+    assert.deepStrictEqual(toolResults(server, 1), [["s1", '{"city":"Oslo","sky":"snow"}']]);
   });
 });

@@ -10,7 +10,13 @@ import { retryWithBackoff } from "../transport/retry-with-backoff.js";
 import { type CallLimits, countingStop, normalizeCallOptions, resolveCallLimits } from "./call-limits.js";
 import { countBriefly, estimatePartialUsage } from "./estimate-partial-usage.js";
 import { structuredOutput, validatedOutput } from "./structured-output.js";
-import { type RunToolsOptions, type RunToolsResult, runTools } from "./run-tools.js";
+import {
+  type RunToolsOptions,
+  type RunToolsResult,
+  runTools,
+  streamTools,
+  type ToolRunStream,
+} from "./run-tools.js";
 import { ChatStream } from "./chat-stream.js";
 import type { OpenStream, PreparedRequest, SendContext, StreamAssembler } from "./prepared-request.js";
 import { type LLMUsage, UsageMeter } from "./usage-meter.js";
@@ -222,6 +228,11 @@ export abstract class BaseLLM {
    */
   run_tools(messages: readonly ChatMessage[], options: RunToolsOptions): Promise<RunToolsResult> {
     return runTools(this, messages, options);
+  }
+
+  /** The streaming form of {@link run_tools}: each step's parts plus `tool-start` / `tool-result`; `result` as `run_tools`. */
+  stream_run_tools(messages: readonly ChatMessage[], options: RunToolsOptions): ToolRunStream {
+    return streamTools(this, messages, options);
   }
 
   async close(): Promise<void> {

@@ -2,6 +2,7 @@ import type { ChatCompletionOptionsInput } from "../core/chat-options.js";
 import { abortedByCaller, LLMError } from "../core/llm-error.js";
 import { type LLMResponse, LLMResponseStatus } from "../core/llm-response.js";
 import type { ChatMessage, ToolCall } from "../core/messages.js";
+import type { StreamPart } from "../core/stream-part.js";
 import { redactSecrets } from "../core/redact.js";
 import { InvalidArgumentError } from "../core/usage-errors.js";
 import { timerDelay } from "../transport/timer-limits.js";
@@ -10,6 +11,8 @@ import type {
   RunToolsOptions,
   RunToolsResult,
   ToolCallRecord,
+  ToolRunPart,
+  ToolRunStream,
   ToolStep,
 } from "./runnable-tool.js";
 import { compileToolSchema } from "./tool-schema.js";
@@ -20,6 +23,8 @@ export type {
   RunToolsResult,
   ToolCallRecord,
   ToolContext,
+  ToolRunPart,
+  ToolRunStream,
   ToolStep,
 } from "./runnable-tool.js";
 
@@ -67,6 +72,11 @@ export async function runTools(
   },
   messages: readonly ChatMessage[],
   options: RunToolsOptions,
+  /** The streaming form: how each model call is made, and where the run's parts go. */
+  streaming?: {
+    call: (messages: readonly ChatMessage[], options: ChatCompletionOptionsInput) => Promise<LLMResponse>;
+    emit: (part: ToolRunPart) => void;
+  },
 ): Promise<RunToolsResult> {
   const {
     tools,
@@ -131,11 +141,14 @@ export async function runTools(
         "",
         new LLMError({ kind: "timeout", message: "total_timeout exceeded during the tool loop" }),
       );
-    const response = await llm.chat_completions(history, {
+    const callOptions = {
       ...call,
       tools: wireTools,
       ...(remaining === undefined ? {} : { total_timeout: remaining }),
-    });
+    };
+    const response = await (streaming
+      ? streaming.call(history, callOptions)
+      : llm.chat_completions(history, callOptions));
     usage.model_calls += 1;
     usage.send_tokens += response.send_tokens;
     usage.recv_tokens += response.recv_tokens;
@@ -176,6 +189,13 @@ export async function runTools(
       );
 
     async function runOne(toolCall: ToolCall): Promise<ToolCallRecord> {
+      streaming?.emit({ type: "tool-start", tool_call: toolCall });
+      const record = await runCall(toolCall);
+      streaming?.emit({ type: "tool-result", record });
+      return record;
+    }
+
+    async function runCall(toolCall: ToolCall): Promise<ToolCallRecord> {
       const started = performance.now();
       const failed = (error: string): ToolCallRecord => ({
         tool_call: toolCall,
@@ -262,4 +282,51 @@ export async function runTools(
 /** Declares a tool with its argument type inferred from a Standard Schema (`parameters: z.object(...)`). */
 export function defineTool<Args>(tool: RunnableTool<Args>): RunnableTool<Args> {
   return tool;
+}
+
+/**
+ * The streaming form of {@link runTools}: every model call streams, its parts are passed on, and
+ * each tool call adds a `tool-start` and a `tool-result` part; `result` resolves as `run_tools` does.
+ */
+export function streamTools(
+  llm: Parameters<typeof runTools>[0] & {
+    stream_chat_completions(
+      messages: readonly ChatMessage[],
+      options: ChatCompletionOptionsInput,
+    ): AsyncIterable<StreamPart> & { response: Promise<LLMResponse> };
+  },
+  messages: readonly ChatMessage[],
+  options: RunToolsOptions,
+): ToolRunStream {
+  const queue: ToolRunPart[] = [];
+  let wake: (() => void) | undefined;
+  let done = false;
+  const emit = (part: ToolRunPart) => {
+    queue.push(part);
+    wake?.();
+  };
+  const result = runTools(llm, messages, options, {
+    emit,
+    call: async (history, callOptions) => {
+      const stream = llm.stream_chat_completions(history, callOptions);
+      for await (const part of stream) emit(part);
+      return stream.response;
+    },
+  }).finally(() => {
+    done = true;
+    wake?.();
+  });
+  return {
+    result,
+    async *[Symbol.asyncIterator]() {
+      for (;;) {
+        while (queue.length > 0) yield queue.shift()!;
+        if (done) return;
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+        wake = undefined;
+      }
+    },
+  };
 }

@@ -2,6 +2,7 @@ import type { ChatCompletionOptionsInput } from "../core/chat-options.js";
 import type { LLMError } from "../core/llm-error.js";
 import type { LLMResponse, LLMResponseStatus } from "../core/llm-response.js";
 import type { ChatMessage, ToolCall } from "../core/messages.js";
+import type { StreamPart } from "../core/stream-part.js";
 import type { StandardSchemaV1 } from "./tool-schema.js";
 
 /* The types of `run_tools`: its tools, options, steps and result. */
@@ -75,4 +76,15 @@ export interface RunToolsResult {
     model_calls: number;
   };
   error?: LLMError;
+}
+
+/** A part of a streamed tool run: each model call's parts, and each tool call's start and result. */
+export type ToolRunPart =
+  | StreamPart
+  | { type: "tool-start"; tool_call: ToolCall }
+  | { type: "tool-result"; record: ToolCallRecord };
+
+/** A streamed tool run: iterate it for its parts; `result` is the same result `run_tools` gives. */
+export interface ToolRunStream extends AsyncIterable<ToolRunPart> {
+  readonly result: Promise<RunToolsResult>;
 }
