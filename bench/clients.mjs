@@ -2,6 +2,21 @@
 // completion; `stream` reads one streamed answer and reports its chunk count and time to first chunk.
 const MODEL = "gpt-4o-mini";
 
+/** The raw clients' SSE reading: each event's text (blank-line separated), as bytes arrive. */
+async function forEachEvent(body, onEvent) {
+  const decoder = new TextDecoder();
+  let buffer = "";
+  for await (const bytes of body) {
+    buffer += decoder.decode(bytes, { stream: true });
+    let end = buffer.indexOf("\n\n");
+    while (end >= 0) {
+      onEvent(buffer.slice(0, end));
+      buffer = buffer.slice(end + 2);
+      end = buffer.indexOf("\n\n");
+    }
+  }
+}
+
 /** Raw undici `request` on a keep-alive Agent: the second reference row. */
 async function undiciClient(base, key) {
   const { Agent, request } = await import("undici");
@@ -32,21 +47,12 @@ async function undiciClient(base, key) {
         }),
         dispatcher,
       });
-      const decoder = new TextDecoder();
-      let buffer = "";
-      for await (const bytes of response.body) {
-        buffer += decoder.decode(bytes, { stream: true });
-        let end = buffer.indexOf("\n\n");
-        while (end >= 0) {
-          const event = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          if (event.startsWith("data: ") && event !== "data: [DONE]") {
-            const chunk = JSON.parse(event.slice(6));
-            if (chunk.choices[0]?.delta?.content) onChunk();
-          }
-          end = buffer.indexOf("\n\n");
+      await forEachEvent(response.body, (event) => {
+        if (event.startsWith("data: ") && event !== "data: [DONE]") {
+          const chunk = JSON.parse(event.slice(6));
+          if (chunk.choices[0]?.delta?.content) onChunk();
         }
-      }
+      });
     },
   };
 }
@@ -86,21 +92,12 @@ async function undiciPoolClient(base, key) {
           stream_options: { include_usage: true },
         }),
       });
-      const decoder = new TextDecoder();
-      let buffer = "";
-      for await (const bytes of response.body) {
-        buffer += decoder.decode(bytes, { stream: true });
-        let end = buffer.indexOf("\n\n");
-        while (end >= 0) {
-          const event = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          if (event.startsWith("data: ") && event !== "data: [DONE]") {
-            const chunk = JSON.parse(event.slice(6));
-            if (chunk.choices[0]?.delta?.content) onChunk();
-          }
-          end = buffer.indexOf("\n\n");
+      await forEachEvent(response.body, (event) => {
+        if (event.startsWith("data: ") && event !== "data: [DONE]") {
+          const chunk = JSON.parse(event.slice(6));
+          if (chunk.choices[0]?.delta?.content) onChunk();
         }
-      }
+      });
     },
   };
 }
@@ -221,19 +218,10 @@ async function claudeUndiciClient(base, key) {
         body: JSON.stringify({ model: CLAUDE, max_tokens: 1024, messages, stream: true }),
         dispatcher,
       });
-      const decoder = new TextDecoder();
-      let buffer = "";
-      for await (const bytes of response.body) {
-        buffer += decoder.decode(bytes, { stream: true });
-        let end = buffer.indexOf("\n\n");
-        while (end >= 0) {
-          const event = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const data = event.slice(event.indexOf("data: ") + 6);
-          if (event.startsWith("event: content_block_delta") && JSON.parse(data).delta.text) onChunk();
-          end = buffer.indexOf("\n\n");
-        }
-      }
+      await forEachEvent(response.body, (event) => {
+        const data = event.slice(event.indexOf("data: ") + 6);
+        if (event.startsWith("event: content_block_delta") && JSON.parse(data).delta.text) onChunk();
+      });
     },
   };
 }

@@ -83,6 +83,8 @@ describe("run_tools: the tool loop", () => {
       [2, 130, 15, 145],
     );
     assert.equal(run.steps.length, 2);
+    const stepCost = run.steps.reduce((sum, step) => sum + (step.response.cost ?? 0), 0);
+    assert.ok(stepCost > 0 && Math.abs((run.usage.cost ?? 0) - stepCost) < 1e-12, "cost summed");
     assert.deepStrictEqual(run.steps[0]!.tool_calls[0]!.arguments, { city: "Oslo" });
     assert.deepStrictEqual(
       run.messages.map((message) => message.role),

@@ -1,3 +1,4 @@
+import { checkNumber } from "../core/check-number.js";
 import type { ChatCompletionOptions } from "../core/chat-options.js";
 import { isRecord } from "../core/is-record.js";
 import { jsonText } from "../core/json-text.js";
@@ -45,21 +46,6 @@ const EFFORT_BUDGET: Readonly<Record<string, number>> = {
 
 /** The name of the tool that carries a `response_format` answer. */
 export const JSON_TOOL = "json_response";
-
-function checkNumber(name: string, value: number, min: number, max: number, integer = false): number {
-  if (
-    typeof value !== "number" ||
-    !Number.isFinite(value) ||
-    value < min ||
-    value > max ||
-    (integer && !Number.isInteger(value))
-  )
-    throw new InvalidArgumentError(
-      name,
-      `must be ${integer ? "an integer" : "a number"} from ${min} to ${max} (got ${String(value)})`,
-    );
-  return value;
-}
 
 /** A `response_format` as a forced tool whose input schema is the requested schema. */
 function jsonTool(format: ResponseFormat): AnthropicTool | undefined {

@@ -1,3 +1,4 @@
+import { checkNumber } from "../core/check-number.js";
 import type { ChatCompletionOptions } from "../core/chat-options.js";
 import type { ChatMessage, ResponseFormat } from "../core/messages.js";
 import { jsonText } from "../core/json-text.js";
@@ -14,22 +15,6 @@ export interface RequestDefaults extends ParamDefaults {
   max_tokens: number;
   temperature: number;
   top_p: number;
-}
-
-function checkNumber(name: string, value: number, min: number, max: number, integer = false): number {
-  if (
-    typeof value !== "number" ||
-    !Number.isFinite(value) ||
-    value < min ||
-    value > max ||
-    (integer && !Number.isInteger(value))
-  ) {
-    throw new InvalidArgumentError(
-      name,
-      `must be ${integer ? "an integer" : "a number"} from ${min} to ${max} (got ${String(value)})`,
-    );
-  }
-  return value;
 }
 
 function checkStop(stop: string | string[]): string | string[] {

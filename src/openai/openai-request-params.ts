@@ -1,3 +1,4 @@
+import { checkNumber } from "../core/check-number.js";
 import type { ChatCompletionOptions } from "../core/chat-options.js";
 import { isRecord } from "../core/is-record.js";
 import { jsonText } from "../core/json-text.js";
@@ -26,20 +27,8 @@ const boolean: Check = (value, name) => {
 
 const number =
   (min: number, max: number, integer = false): Check =>
-  (value, name) => {
-    if (
-      typeof value !== "number" ||
-      !Number.isFinite(value) ||
-      value < min ||
-      value > max ||
-      (integer && !Number.isInteger(value))
-    )
-      throw new InvalidArgumentError(
-        name,
-        `must be ${integer ? "an integer" : "a number"} from ${min} to ${max} (got ${JSON.stringify(value)})`,
-      );
-    return value;
-  };
+  (value, name) =>
+    checkNumber(name, value, min, max, integer);
 
 const text =
   (maxLength = Number.POSITIVE_INFINITY): Check =>
