@@ -8,15 +8,10 @@ import type { RateBudget } from "../transport/rate-budget.js";
 import { rateBudgetFor } from "../transport/rate-budget-for.js";
 import { retryWithBackoff } from "../transport/retry-with-backoff.js";
 import { type CallLimits, countingStop, normalizeCallOptions, resolveCallLimits } from "./call-limits.js";
-import { countBriefly, estimatePartialUsage } from "./estimate-partial-usage.js";
+import { estimatePartialUsage } from "./estimate-partial-usage.js";
 import { structuredOutput, validatedOutput } from "./structured-output.js";
-import {
-  type RunToolsOptions,
-  type RunToolsResult,
-  runTools,
-  streamTools,
-  type ToolRunStream,
-} from "./run-tools.js";
+import { type RunToolsOptions, type RunToolsResult, runTools, type ToolRunStream } from "./run-tools.js";
+import { streamTools } from "./stream-tools.js";
 import { ChatStream } from "./chat-stream.js";
 import type { OpenStream, PreparedRequest, SendContext, StreamAssembler } from "./prepared-request.js";
 import { type LLMUsage, UsageMeter } from "./usage-meter.js";
@@ -171,12 +166,9 @@ export abstract class BaseLLM {
         stream.push({ type: "error", error });
         const partial = assembler?.partial(error);
         if (partial === undefined) return this.#finish(this.errorResponse(error, prepared), prepared);
-        estimatePartialUsage(partial, {
-          promptTokens: prepared.counted_prompt_tokens ?? (await countBriefly(prepared)),
-          countCompletion: (text) =>
-            this.count_tokens([{ role: "assistant", content: text }], { model: prepared.model }) -
-            this.count_tokens([{ role: "assistant", content: "" }], { model: prepared.model }),
-        });
+        await estimatePartialUsage(partial, prepared, (messages, model) =>
+          this.count_tokens(messages, { model }),
+        );
         return this.#finish(partial, prepared);
       } finally {
         callerSignal?.removeEventListener("abort", forward);

@@ -1,4 +1,5 @@
 import type { LLMResponse } from "../core/llm-response.js";
+import type { ChatMessage } from "../core/messages.js";
 import type { PreparedRequest } from "./prepared-request.js";
 
 /**
@@ -7,16 +8,18 @@ import type { PreparedRequest } from "./prepared-request.js";
  * counted locally, and the prompt tokens when they were counted before sending, and says so in a
  * warning. Leaves a response that has usage untouched.
  */
-export function estimatePartialUsage(
+export async function estimatePartialUsage(
   response: LLMResponse,
-  options: {
-    /** The prompt's tokens counted before sending, if they were. */
-    promptTokens: number | undefined;
-    /** Tokens of an assistant text, counted the provider's way. */
-    countCompletion: (text: string) => number;
-  },
-): void {
+  prepared: PreparedRequest,
+  countTokens: (messages: ChatMessage[], model: string) => number,
+): Promise<void> {
   if (response.total_tokens > 0) return;
+  const options = {
+    promptTokens: prepared.counted_prompt_tokens ?? (await countBriefly(prepared)),
+    countCompletion: (text: string) =>
+      countTokens([{ role: "assistant", content: text }], prepared.model) -
+      countTokens([{ role: "assistant", content: "" }], prepared.model),
+  };
   const text =
     response.content +
     response.tool_calls
