@@ -3,11 +3,12 @@ import { LLMError } from "../core/llm-error.js";
 import type { LLMResponse } from "../core/llm-response.js";
 import type { ChatMessage } from "../core/messages.js";
 import { BaseLLM, type OpenStream, type PreparedRequest, type SendContext } from "../llm/base-llm.js";
-import { callHeaders, withCallHeaders } from "../llm/call-headers.js";
+import { callHeaders } from "../llm/call-headers.js";
+import { openIdleStream, providerPost } from "../llm/provider-request.js";
 import { normalizeCallOptions } from "../llm/call-limits.js";
 import { endpointUrl, USER_AGENT } from "../transport/endpoint-url.js";
 import { firstHeader } from "../transport/http-exchange.js";
-import { openRequest, type PostRequest, postJson } from "../transport/post-request.js";
+import { type PostRequest, postJson } from "../transport/post-request.js";
 import { readSseJson } from "../transport/read-sse-json.js";
 import { AnthropicAIConfig, type AnthropicAIConfigOptions } from "./anthropic-config.js";
 import { anthropicCostOf } from "./anthropic-prices.js";
@@ -155,9 +156,7 @@ export class AnthropicAI extends BaseLLM {
 
   protected override async openStream(prepared: PreparedRequest, context: SendContext): Promise<OpenStream> {
     const request = this.#post(prepared, context, "text/event-stream");
-    const exchange = await openRequest(request);
-    request.timeoutLabel = `stream idle timeout of ${context.idleTimeoutMs / 1000}s`;
-    exchange.timer.watchIdle({ idleMs: context.idleTimeoutMs, deadlineAt: context.deadlineAt });
+    const exchange = await openIdleStream(request, context);
     const assembler = new AnthropicStreamAssembler({
       request_id: firstHeader(exchange.headers, "request-id"),
       jsonMode: this.#jsonMode(prepared),
@@ -192,23 +191,14 @@ export class AnthropicAI extends BaseLLM {
   }
 
   #post(prepared: PreparedRequest, context: SendContext, accept: string): PostRequest {
-    const { headers, secrets } = withCallHeaders(
-      { ...this.#headers, accept },
-      this.#secrets,
-      prepared.headers,
-    );
-    return {
+    return providerPost({
       origin: this.#origin,
       path: `${this.#base}/messages`,
-      headers,
-      body: JSON.stringify(prepared.payload),
-      timeoutMs: context.timeoutMs,
-      timeoutLabel: context.timeoutLabel,
-      signal: context.signal,
+      headers: { ...this.#headers, accept },
+      secrets: this.#secrets,
       maxResponseBytes: this.config.max_response_bytes,
-      secrets,
-      onSent: context.onSent,
-      onHeaders: context.onHeaders,
-    };
+      prepared,
+      context,
+    });
   }
 }

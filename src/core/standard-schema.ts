@@ -8,9 +8,9 @@ export interface StandardSchemaV1<Input = unknown, Output = Input> {
   readonly "~standard": {
     readonly version: 1;
     readonly vendor: string;
-    // biome-ignore lint/suspicious/noExplicitAny: the spec leaves validate's options open
     readonly validate: (
       value: unknown,
+      // biome-ignore lint/suspicious/noExplicitAny: the spec leaves validate's options open
       options?: any,
     ) => StandardResult<Output> | Promise<StandardResult<Output>>;
     readonly types?: { readonly input: Input; readonly output: Output } | undefined;

@@ -6,10 +6,11 @@ import type { ChatMessage } from "../core/messages.js";
 import { InvalidArgumentError } from "../core/usage-errors.js";
 import type { RateBudget } from "../transport/rate-budget.js";
 import { rateBudgetFor } from "../transport/rate-budget-for.js";
-import { retryWithBackoff } from "../transport/retry-with-backoff.js";
-import { type CallLimits, countingStop, normalizeCallOptions, resolveCallLimits } from "./call-limits.js";
+import { type CallLimits, normalizeCallOptions, resolveCallLimits } from "./call-limits.js";
+import { runAttempts } from "./run-attempts.js";
 import { estimatePartialUsage } from "./estimate-partial-usage.js";
 import { structuredOutput, validatedOutput } from "./structured-output.js";
+import { traceCall } from "./telemetry.js";
 import { type RunToolsOptions, type RunToolsResult, runTools, type ToolRunStream } from "./run-tools.js";
 import { streamTools } from "./stream-tools.js";
 import { ChatStream } from "./chat-stream.js";
@@ -78,7 +79,7 @@ export abstract class BaseLLM {
     const limits = resolveCallLimits(call, this.config);
     let prepared: PreparedRequest | undefined;
     try {
-      prepared = this.prepareRequest(messages, call, false);
+      prepared = this.#traced(this.prepareRequest(messages, call, false), messages, call, false);
       const request = prepared;
       return this.#finish(
         await this.#retry(request, limits, (context) => this.sendRequest(request, context)),
@@ -106,7 +107,7 @@ export abstract class BaseLLM {
     const controller = new AbortController();
     let prepared: PreparedRequest;
     try {
-      prepared = this.prepareRequest(messages, call, true);
+      prepared = this.#traced(this.prepareRequest(messages, call, true), messages, call, true);
     } catch (error) {
       if (!(error instanceof LLMError)) throw error;
       return new ChatStream(controller, async (stream) => {
@@ -131,7 +132,10 @@ export abstract class BaseLLM {
             for await (const batch of open.events) {
               if (finished) continue;
               for (const event of batch) {
-                for (const part of open.assembler.push(event)) stream.push(part);
+                for (const part of open.assembler.push(event)) {
+                  prepared.trace?.firstChunk();
+                  stream.push(part);
+                }
                 if (event === "done") {
                   finished = open.assembler.finish();
                   break;
@@ -205,7 +209,31 @@ export abstract class BaseLLM {
     if (prepared) response.warnings.unshift(...prepared.warnings);
     response.cost = this.costOf(response, response.model ?? prepared?.model ?? this.config.chat_model);
     this.#meter.record(response);
+    prepared?.trace?.end(response);
     return response;
+  }
+
+  /** Starts the call's `chat {model}` span (OpenTelemetry GenAI conventions; see telemetry.ts). */
+  #traced(
+    prepared: PreparedRequest,
+    messages: readonly ChatMessage[],
+    call: ChatCompletionOptions,
+    streaming: boolean,
+  ) {
+    prepared.trace = traceCall({
+      provider: this.config.llm_type,
+      model: prepared.model,
+      apiBase: this.config.api_base,
+      request: {
+        max_tokens: prepared.max_tokens,
+        temperature: call.temperature ?? this.config.temperature,
+        top_p: call.top_p ?? this.config.top_p,
+        stop: call.stop,
+      },
+      messages,
+      streaming,
+    });
+    return prepared;
   }
 
   /**
@@ -246,7 +274,7 @@ export abstract class BaseLLM {
     run: (context: SendContext) => Promise<LLMResponse>,
     canRetry?: () => boolean,
   ): Promise<LLMResponse> {
-    const { signal, attemptTimeoutMs, deadlineAt } = limits;
+    const { attemptTimeoutMs } = limits;
     let budget = this.#budgets.get(prepared.model);
     if (!this.#budgets.has(prepared.model)) {
       budget = rateBudgetFor({
@@ -259,50 +287,7 @@ export abstract class BaseLLM {
       });
       this.#budgets.set(prepared.model, budget);
     }
-    const stop = countingStop(limits);
-    await prepared.check?.(stop);
-    const { value: response, attempts } = await retryWithBackoff({
-      run: async (context) => {
-        const promptTokens = budget?.countsTokens ? await prepared.prompt_tokens(stop) : 0;
-        if (budget?.countsTokens) prepared.counted_prompt_tokens = promptTokens;
-        const reservation = await budget?.acquire({
-          promptTokens,
-          maxWaitMs: this.config.retry.max_retry_after_ms,
-          maxTokens: prepared.max_tokens,
-          signal,
-          deadlineAt,
-        });
-        try {
-          const response = await run({
-            ...context,
-            signal,
-            idleTimeoutMs: attemptTimeoutMs,
-            deadlineAt,
-            onHeaders: reservation?.observe,
-          });
-          reservation?.settle(response.send_tokens);
-          return response;
-        } catch (error) {
-          if (
-            error instanceof LLMError &&
-            error.kind === "rate_limit" &&
-            error.retry_after_ms !== undefined
-          ) {
-            reservation?.limited(error.retry_after_ms);
-          }
-          reservation?.settle();
-          throw error;
-        }
-      },
-      maxRetries: this.config.max_retries,
-      backoff: this.config.retry,
-      attemptTimeoutMs,
-      deadlineAt,
-      signal,
-      canRetry,
-    });
-    response.attempts = attempts;
-    return response;
+    return runAttempts({ prepared, limits, run, canRetry, budget, config: this.config });
   }
 }
 

@@ -2,6 +2,7 @@ import type { LLMError } from "../core/llm-error.js";
 import type { LLMResponse } from "../core/llm-response.js";
 import type { StreamPart } from "../core/stream-part.js";
 import type { AttemptContext } from "../transport/retry-with-backoff.js";
+import type { CallTrace } from "./telemetry.js";
 
 /*
  * What a provider hands {@link BaseLLM} and gets from it: its prepared request, one attempt's
@@ -33,6 +34,8 @@ export interface PreparedRequest {
   check?: ((stop: () => void) => Promise<void>) | undefined;
   /** Headers of this call only (`extra_headers`), checked; their values are secrets too. */
   headers?: Readonly<Record<string, string>> | undefined;
+  /** The call's telemetry span (set by `BaseLLM`; a no-op without an OpenTelemetry SDK). */
+  trace?: CallTrace | undefined;
   /** The prompt's tokens once counted for the rate budget (set by the retry loop). */
   counted_prompt_tokens?: number | undefined;
   /** Warnings to put on the response (e.g. `max_tokens` lowered to fit the context window). */

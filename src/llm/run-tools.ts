@@ -2,7 +2,6 @@ import type { ChatCompletionOptionsInput } from "../core/chat-options.js";
 import { abortedByCaller, LLMError } from "../core/llm-error.js";
 import { type LLMResponse, LLMResponseStatus } from "../core/llm-response.js";
 import type { ChatMessage, ToolCall } from "../core/messages.js";
-import type { StreamPart } from "../core/stream-part.js";
 import { redactSecrets } from "../core/redact.js";
 import { InvalidArgumentError } from "../core/usage-errors.js";
 import { timerDelay } from "../transport/timer-limits.js";
@@ -12,9 +11,9 @@ import type {
   RunToolsResult,
   ToolCallRecord,
   ToolRunPart,
-  ToolRunStream,
   ToolStep,
 } from "./runnable-tool.js";
+import { traced } from "./telemetry.js";
 import { compileToolSchema } from "./tool-schema.js";
 
 export type {
@@ -62,7 +61,22 @@ async function bounded<T>(tasks: Array<() => Promise<T>>, width: number): Promis
  * model can act on; none of them ends the run. Bounded by `max_steps`, each tool's timeout, and the
  * run's `signal` and `total_timeout`.
  */
-export async function runTools(
+export function runTools(
+  llm: Parameters<typeof runLoop>[0],
+  messages: readonly ChatMessage[],
+  options: RunToolsOptions,
+  streaming?: Parameters<typeof runLoop>[3],
+): Promise<RunToolsResult> {
+  // One `invoke_agent` span around the run; each model call a `chat` child, each tool an `execute_tool` child.
+  return traced(
+    "invoke_agent",
+    { "gen_ai.operation.name": "invoke_agent", "gen_ai.agent.name": "director-llm run_tools" },
+    () => runLoop(llm, messages, options, streaming),
+    (result) => result.error?.kind,
+  );
+}
+
+async function runLoop(
   llm: {
     chat_completions(
       messages: readonly ChatMessage[],
@@ -190,7 +204,17 @@ export async function runTools(
 
     async function runOne(toolCall: ToolCall): Promise<ToolCallRecord> {
       streaming?.emit({ type: "tool-start", tool_call: toolCall });
-      const record = await runCall(toolCall);
+      const record = await traced(
+        `execute_tool ${toolCall.tool.name}`,
+        {
+          "gen_ai.operation.name": "execute_tool",
+          "gen_ai.tool.name": toolCall.tool.name,
+          "gen_ai.tool.call.id": toolCall.id,
+          "gen_ai.tool.type": "function",
+        },
+        () => runCall(toolCall),
+        (done) => (done.error === undefined ? undefined : "tool_error"),
+      );
       streaming?.emit({ type: "tool-result", record });
       return record;
     }

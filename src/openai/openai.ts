@@ -1,11 +1,12 @@
 import type { ChatCompletionOptions } from "../core/chat-options.js";
 import type { LLMResponse } from "../core/llm-response.js";
 import type { ChatMessage } from "../core/messages.js";
-import { callHeaders, withCallHeaders } from "../llm/call-headers.js";
+import { callHeaders } from "../llm/call-headers.js";
+import { openIdleStream, providerPost } from "../llm/provider-request.js";
 import { BaseLLM, type OpenStream, type PreparedRequest, type SendContext } from "../llm/base-llm.js";
 import { endpointUrl, USER_AGENT } from "../transport/endpoint-url.js";
 import { firstHeader } from "../transport/http-exchange.js";
-import { openRequest, type PostRequest, postJson } from "../transport/post-request.js";
+import { type PostRequest, postJson } from "../transport/post-request.js";
 import { readSseJson } from "../transport/read-sse-json.js";
 import { buildOpenAIRequest } from "./build-openai-request.js";
 import { convertToOpenAIMessages } from "./convert-to-openai-messages.js";
@@ -109,10 +110,7 @@ export class OpenAI extends BaseLLM {
 
   protected override async openStream(prepared: PreparedRequest, context: SendContext): Promise<OpenStream> {
     const request = this.#post(prepared, context, this.#streamHeaders);
-    const exchange = await openRequest(request);
-    // From here on the attempt's timer is the stream's idle timer (the exchange reads this label).
-    request.timeoutLabel = `stream idle timeout of ${context.idleTimeoutMs / 1000}s`;
-    exchange.timer.watchIdle({ idleMs: context.idleTimeoutMs, deadlineAt: context.deadlineAt });
+    const exchange = await openIdleStream(request, context);
     return {
       events: readSseJson({ exchange, request, done: "done" }),
       assembler: new OpenAIStreamAssembler({
@@ -123,20 +121,15 @@ export class OpenAI extends BaseLLM {
     };
   }
 
-  #post(prepared: PreparedRequest, context: SendContext, base: Record<string, string>): PostRequest {
-    const { headers, secrets } = withCallHeaders(base, this.#secrets, prepared.headers);
-    return {
+  #post(prepared: PreparedRequest, context: SendContext, headers: Record<string, string>): PostRequest {
+    return providerPost({
       origin: this.#origin,
       path: this.#path,
       headers,
-      body: JSON.stringify(prepared.payload),
-      timeoutMs: context.timeoutMs,
-      timeoutLabel: context.timeoutLabel,
-      signal: context.signal,
+      secrets: this.#secrets,
       maxResponseBytes: this.config.max_response_bytes,
-      secrets,
-      onSent: context.onSent,
-      onHeaders: context.onHeaders,
-    };
+      prepared,
+      context,
+    });
   }
 }

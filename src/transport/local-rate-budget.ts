@@ -56,6 +56,8 @@ export class LocalRateBudget implements RateBudget {
     this.#fixed = fixed !== undefined;
   }
 
+  readonly shared = false;
+
   get countsTokens(): boolean {
     return this.#state !== "unlimited" && (this.#state !== "learned" || this.#tokens !== undefined);
   }

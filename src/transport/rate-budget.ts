@@ -34,6 +34,8 @@ export interface RateBudget {
   acquire(options: AcquireOptions): Promise<Reservation>;
   /** Whether `acquire` may need the prompt's tokens (counting is skipped when it does not). */
   readonly countsTokens: boolean;
+  /** Whether the budget is the fleet's, shared through Redis (as configured; a Redis outage falls back locally). */
+  readonly shared: boolean;
   /** Releases connections the budget holds (none for the local one). */
   close(): Promise<void>;
 }

@@ -51,6 +51,7 @@ export class RedisRateBudget implements RateBudget {
 
   /** The shared budget may have a token bucket that this process has not seen yet. */
   readonly countsTokens = true;
+  readonly shared = true;
 
   close(): Promise<void> {
     return this.#connection.close();

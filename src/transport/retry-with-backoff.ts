@@ -27,6 +27,8 @@ export interface RetryOptions<T> {
   canRetry?: (() => boolean) | undefined;
   /** Random source in [0, 1), for jitter. */
   random?: () => number;
+  /** Told of each retry before its wait: the attempt that failed, why, and how long the wait is. */
+  onRetry?: ((retry: { attempt: number; error: LLMError; delayMs: number }) => void) | undefined;
 }
 
 /** Exponential backoff with jitter: 0.75x to 1x of `initial * 2^retry`, capped at `max`. */
@@ -97,6 +99,7 @@ export async function retryWithBackoff<T>(options: RetryOptions<T>): Promise<{ v
       if (requested !== undefined && requested > maxWaitMs) throw caught;
       const delayMs = requested ?? backoffDelayMs(retries - 1, options.backoff, random);
       if (options.deadlineAt !== undefined && Date.now() + delayMs >= options.deadlineAt) throw caught;
+      options.onRetry?.({ attempt: sent, error: caught, delayMs });
       try {
         await abortableDelay({
           delayMs,

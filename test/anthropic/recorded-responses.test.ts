@@ -1,12 +1,7 @@
 import assert from "node:assert/strict";
 import { readdirSync } from "node:fs";
 import { describe, it } from "node:test";
-import {
-  AnthropicAI,
-  type AnthropicAIConfigOptions,
-  type LLMResponse,
-  LLMResponseStatus,
-} from "../../src/index.js";
+import { type LLMResponse, LLMResponseStatus } from "../../src/index.js";
 import { claudeFor } from "../helpers/claude.js";
 import { ANTHROPIC_FIXTURES_DIR, type Exchange, fixtureJson, replay } from "../helpers/fixtures.js";
 import { seededRandom, splitRandomly } from "../helpers/sse.js";

@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 export const CLI = fileURLToPath(new URL("../../src/cli/main.js", import.meta.url));
@@ -7,6 +7,34 @@ export interface Run {
   code: number | null;
   stdout: string;
   stderr: string;
+}
+
+/** The environment without any OPENAI_* or ANTHROPIC_* variable of the test process. */
+function cleanEnv(): Record<string, string | undefined> {
+  return Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([name]) => !name.startsWith("OPENAI_") && !name.startsWith("ANTHROPIC_"),
+    ),
+  );
+}
+
+/** Collects a child's output until it exits (killed after 15 s: a test never waits forever). */
+function collect(child: ChildProcess): Promise<Run> {
+  let stdout = "";
+  let stderr = "";
+  child.stdout?.on("data", (data: Buffer) => {
+    stdout += data.toString();
+  });
+  child.stderr?.on("data", (data: Buffer) => {
+    stderr += data.toString();
+  });
+  return new Promise((resolve) => {
+    const killer = setTimeout(() => child.kill("SIGKILL"), 15_000);
+    child.on("exit", (code) => {
+      clearTimeout(killer);
+      resolve({ code, stdout, stderr });
+    });
+  });
 }
 
 /** Spawns the CLI as a user would, with only the given OPENAI_* and ANTHROPIC_* variables set. */
@@ -18,58 +46,21 @@ export function runCli(
     onStart?: (child: ReturnType<typeof spawn>) => void;
   } = {},
 ): Promise<Run> {
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(
-      ([name]) => !name.startsWith("OPENAI_") && !name.startsWith("ANTHROPIC_"),
-    ),
-  );
   const child = spawn(process.execPath, [CLI, ...args], {
-    env: { ...env, ...options.env },
+    env: { ...cleanEnv(), ...options.env },
     stdio: ["pipe", "pipe", "pipe"],
   });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (data: Buffer) => {
-    stdout += data.toString();
-  });
-  child.stderr.on("data", (data: Buffer) => {
-    stderr += data.toString();
-  });
+  const run = collect(child);
   child.stdin.end(options.stdin ?? "");
   options.onStart?.(child);
-  return new Promise((resolve) => {
-    const killer = setTimeout(() => child.kill("SIGKILL"), 15_000);
-    child.on("exit", (code) => {
-      clearTimeout(killer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+  return run;
 }
 
 /** Runs a shell pipeline ending in the CLI (`$CLI` in `command`), as a user types it. */
 export function runShell(command: string, env: Record<string, string>): Promise<Run> {
-  const clean = Object.fromEntries(
-    Object.entries(process.env).filter(
-      ([name]) => !name.startsWith("OPENAI_") && !name.startsWith("ANTHROPIC_"),
-    ),
-  );
   const child = spawn("sh", ["-c", command], {
-    env: { ...clean, ...env, CLI: `${process.execPath} ${CLI}` },
+    env: { ...cleanEnv(), ...env, CLI: `${process.execPath} ${CLI}` },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (data: Buffer) => {
-    stdout += data.toString();
-  });
-  child.stderr.on("data", (data: Buffer) => {
-    stderr += data.toString();
-  });
-  return new Promise((resolve) => {
-    const killer = setTimeout(() => child.kill("SIGKILL"), 15_000);
-    child.on("exit", (code) => {
-      clearTimeout(killer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+  return collect(child);
 }

@@ -1,0 +1,241 @@
+import { createRequire } from "node:module";
+import type { LLMError } from "../core/llm-error.js";
+import type { LLMResponse } from "../core/llm-response.js";
+
+// OpenTelemetry GenAI instrumentation, through the optional peer `@opentelemetry/api`: without it,
+// or with no SDK registered, every span is a no-op and nothing is recorded.
+
+type Attributes = Record<string, string | number | boolean | string[] | undefined>;
+interface Span {
+  isRecording(): boolean;
+  setAttributes(attributes: Attributes): void;
+  addEvent(name: string, attributes?: Attributes): void;
+  setStatus(status: { code: number; message?: string }): void;
+  end(): void;
+}
+interface Api {
+  trace: {
+    getTracer(
+      name: string,
+      version?: string,
+    ): {
+      startSpan(name: string, options?: { kind?: number; attributes?: Attributes }, context?: unknown): Span;
+    };
+    setSpan(context: unknown, span: Span): unknown;
+  };
+  context: { active(): unknown; with<T>(context: unknown, fn: () => T): T };
+  metrics: {
+    getMeter(
+      name: string,
+      version?: string,
+    ): {
+      createHistogram(
+        name: string,
+        options: { unit: string; description: string; advice?: { explicitBucketBoundaries: number[] } },
+      ): {
+        record(value: number, attributes?: Attributes): void;
+      };
+    };
+  };
+  SpanKind: { CLIENT: number; INTERNAL: number };
+  SpanStatusCode: { ERROR: number };
+}
+
+const require = createRequire(import.meta.url);
+let api: Api | null | undefined;
+function loadApi(): Api | null {
+  if (api === undefined) {
+    try {
+      api = require("@opentelemetry/api") as Api;
+    } catch {
+      api = null;
+    }
+  }
+  return api;
+}
+
+const DURATION_BUCKETS = [
+  0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92,
+];
+const TOKEN_BUCKETS = [
+  1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864,
+];
+let instruments:
+  | {
+      duration: { record(value: number, attributes?: Attributes): void };
+      tokens: { record(value: number, attributes?: Attributes): void };
+      firstChunk: { record(value: number, attributes?: Attributes): void };
+    }
+  | undefined;
+function histograms(otel: Api) {
+  if (instruments === undefined) {
+    const meter = otel.metrics.getMeter("director-llm", "0.1.0");
+    instruments = {
+      duration: meter.createHistogram("gen_ai.client.operation.duration", {
+        unit: "s",
+        description: "GenAI operation duration",
+        advice: { explicitBucketBoundaries: DURATION_BUCKETS },
+      }),
+      tokens: meter.createHistogram("gen_ai.client.token.usage", {
+        unit: "{token}",
+        description: "Number of input and output tokens used",
+        advice: { explicitBucketBoundaries: TOKEN_BUCKETS },
+      }),
+      firstChunk: meter.createHistogram("gen_ai.client.operation.time_to_first_chunk", {
+        unit: "s",
+        description: "Time to the first chunk of a streamed answer",
+        advice: { explicitBucketBoundaries: DURATION_BUCKETS },
+      }),
+    };
+  }
+  return instruments;
+}
+
+/** Whether message content goes into spans: `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true`, as other GenAI instrumentations read it. */
+function captureContent(): boolean {
+  return process.env["OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT"]?.toLowerCase() === "true";
+}
+
+/** What a call's span starts with. */
+export interface CallTelemetry {
+  provider: string;
+  model: string;
+  apiBase: string;
+  request: {
+    max_tokens?: number | undefined;
+    temperature?: number | undefined;
+    top_p?: number | undefined;
+    stop?: string | string[] | undefined;
+  };
+  messages: unknown;
+  streaming: boolean;
+}
+
+/** One call's span and metrics; every method is a no-op when nothing records. */
+export interface CallTrace {
+  retry(retry: { attempt: number; error: LLMError; delayMs: number }): void;
+  rateLimitWait(waitMs: number, shared: boolean): void;
+  firstChunk(): void;
+  end(response: LLMResponse): void;
+  /** Runs `fn` with this span as the active one (tool spans nest under the run's span). */
+  within<T>(fn: () => T): T;
+}
+
+const NOOP: CallTrace = { retry() {}, rateLimitWait() {}, firstChunk() {}, end() {}, within: (fn) => fn() };
+
+/** Starts the `chat {model}` span of one call (kind CLIENT), with the GenAI conventions' attributes. */
+export function traceCall(call: CallTelemetry): CallTrace {
+  const otel = loadApi();
+  if (otel === null) return NOOP;
+  const url = new URL(call.apiBase);
+  const common: Attributes = {
+    "gen_ai.operation.name": "chat",
+    "gen_ai.provider.name": call.provider,
+    "gen_ai.request.model": call.model,
+    "server.address": url.hostname,
+    "server.port": Number(url.port || (url.protocol === "https:" ? 443 : 80)),
+  };
+  const span = otel.trace
+    .getTracer("director-llm", "0.1.0")
+    .startSpan(`chat ${call.model}`, { kind: otel.SpanKind.CLIENT, attributes: common });
+  const started = performance.now();
+  let firstChunkAt: number | undefined;
+  let retries = 0;
+  if (span.isRecording()) {
+    const stop = call.request.stop;
+    span.setAttributes({
+      "gen_ai.request.max_tokens": call.request.max_tokens,
+      "gen_ai.request.temperature": call.request.temperature,
+      "gen_ai.request.top_p": call.request.top_p,
+      "gen_ai.request.stop_sequences":
+        stop === undefined ? undefined : typeof stop === "string" ? [stop] : stop,
+      "director_llm.stream": call.streaming,
+      ...(captureContent() ? { "gen_ai.input.messages": JSON.stringify(call.messages) } : {}),
+    });
+  }
+  return {
+    retry: ({ attempt, error, delayMs }) => {
+      retries += 1;
+      span.addEvent("director_llm.retry", {
+        "director_llm.attempt": attempt,
+        "error.type": error.kind,
+        "director_llm.wait_ms": delayMs,
+      });
+    },
+    rateLimitWait: (waitMs, shared) => {
+      span.addEvent("director_llm.rate_limit_wait", {
+        "director_llm.wait_ms": Math.round(waitMs),
+        "director_llm.budget.shared": shared,
+      });
+    },
+    firstChunk: () => {
+      firstChunkAt ??= performance.now();
+    },
+    within: (fn) => otel.context.with(otel.trace.setSpan(otel.context.active(), span), fn),
+    end: (response) => {
+      const seconds = (performance.now() - started) / 1000;
+      const error = response.error;
+      const result: Attributes = {
+        "gen_ai.response.id": response.id,
+        "gen_ai.response.model": response.model,
+        "gen_ai.response.finish_reasons":
+          response.finish_reason === "" ? undefined : [response.finish_reason],
+        "gen_ai.usage.input_tokens": response.send_tokens,
+        "gen_ai.usage.output_tokens": response.recv_tokens,
+        "gen_ai.usage.cache_read.input_tokens": response.cached_tokens,
+        "gen_ai.usage.cache_creation.input_tokens": response.cache_write_tokens,
+        "gen_ai.usage.reasoning.output_tokens": response.reasoning_tokens,
+        "director_llm.attempts": response.attempts,
+        "director_llm.retries": retries,
+        "director_llm.cost_usd": response.cost,
+        "error.type": error?.kind,
+      };
+      if (firstChunkAt !== undefined)
+        result["gen_ai.response.time_to_first_chunk"] = (firstChunkAt - started) / 1000;
+      if (captureContent())
+        result["gen_ai.output.messages"] = JSON.stringify([
+          { role: "assistant", content: response.content, tool_calls: response.tool_calls },
+        ]);
+      if (span.isRecording()) span.setAttributes(result);
+      if (error) span.setStatus({ code: otel.SpanStatusCode.ERROR, message: error.message });
+      span.end();
+      const metric = histograms(otel);
+      const attributes: Attributes = {
+        ...common,
+        "gen_ai.response.model": response.model,
+        "error.type": error?.kind,
+      };
+      metric.duration.record(seconds, attributes);
+      if (response.send_tokens > 0)
+        metric.tokens.record(response.send_tokens, { ...common, "gen_ai.token.type": "input" });
+      if (response.recv_tokens > 0)
+        metric.tokens.record(response.recv_tokens, { ...common, "gen_ai.token.type": "output" });
+      if (firstChunkAt !== undefined) metric.firstChunk.record((firstChunkAt - started) / 1000, common);
+    },
+  };
+}
+
+/** A span around `fn` (`invoke_agent` for a tool run, `execute_tool {name}` for a tool call); a no-op without an SDK. */
+export async function traced<T>(
+  name: string,
+  attributes: Attributes,
+  fn: () => Promise<T>,
+  failed?: (value: T) => string | undefined,
+): Promise<T> {
+  const otel = loadApi();
+  if (otel === null) return fn();
+  const span = otel.trace
+    .getTracer("director-llm", "0.1.0")
+    .startSpan(name, { kind: otel.SpanKind.INTERNAL, attributes });
+  try {
+    const value = await otel.context.with(otel.trace.setSpan(otel.context.active(), span), fn);
+    const error = failed?.(value);
+    if (error !== undefined) {
+      span.setAttributes({ "error.type": error });
+      span.setStatus({ code: otel.SpanStatusCode.ERROR, message: error });
+    }
+    return value;
+  } finally {
+    span.end();
+  }
+}
