@@ -186,3 +186,100 @@ describe("OpenTelemetry GenAI spans and metrics", () => {
     );
   });
 });
+
+describe("OpenTelemetry: retries, waits, aborts, and where spans go", () => {
+  let server: TestServer;
+  useTestServer((started) => {
+    server = started;
+  });
+
+  it("a call retried twice after 503s has two retry events and attempts 3", async () => {
+    spans.reset();
+    const unavailable = json(503, { error: { message: "busy" } });
+    server.script(unavailable, unavailable, json(200, completion("ok")));
+    const res = await clientFor(server).chat_completions(HELLO);
+    assert.equal(res.attempts, 3);
+    const [span] = finished();
+    const retries = span!.events.filter((event) => event.name === "director_llm.retry");
+    assert.deepStrictEqual(
+      retries.map((event) => [event.attributes?.["director_llm.attempt"], event.attributes?.["error.type"]]),
+      [
+        [1, "server_error"],
+        [2, "server_error"],
+      ],
+    );
+    assert.equal(attributesOf(span!)["director_llm.retries"], 2);
+  });
+
+  it("a paced call that waited for budget has a rate_limit_wait event", async () => {
+    const limited = {
+      "x-ratelimit-limit-requests": "1",
+      "x-ratelimit-remaining-requests": "0",
+      "x-ratelimit-reset-requests": "300ms",
+    };
+    server.script(json(200, completion("first"), limited), json(200, completion("second"), limited));
+    const llm = clientFor(server, { rate_limit: "auto", api_key: `${TEST_KEY}-paced` });
+    await llm.chat_completions(HELLO);
+    spans.reset();
+    await llm.chat_completions(HELLO);
+    const [span] = finished();
+    const wait = span!.events.find((event) => event.name === "director_llm.rate_limit_wait");
+    assert.ok(Number(wait?.attributes?.["director_llm.wait_ms"]) >= 200, JSON.stringify(wait?.attributes));
+    assert.equal(wait?.attributes?.["director_llm.budget.shared"], false);
+  });
+
+  it("an aborted stream ends its span with error.type aborted", async () => {
+    spans.reset();
+    server.script(sse(frame([chunk({ content: "partial" })], false), { stall: true }));
+    const controller = new AbortController();
+    const stream = clientFor(server).stream_chat_completions(HELLO, { signal: controller.signal });
+    for await (const part of stream) if (part.type === "text-delta") controller.abort();
+    await stream.response;
+    const [span] = finished();
+    assert.equal(attributesOf(span!)["error.type"], "aborted");
+    assert.equal(span!.status.code, 2);
+  });
+
+  it("telemetry: false records nothing; given providers are used instead of the global ones", async () => {
+    spans.reset();
+    server.script(json(200, completion("quiet")));
+    await clientFor(server, { telemetry: false }).chat_completions(HELLO);
+    assert.equal(finished().length, 0);
+    const own = new InMemorySpanExporter();
+    const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(own)] });
+    await clientFor(server, { telemetry: { tracer_provider: provider } }).chat_completions(HELLO);
+    assert.equal(finished().length, 0);
+    assert.deepStrictEqual(
+      own.getFinishedSpans().map((span) => span.name),
+      ["chat gpt-4o-mini"],
+    );
+    await provider.shutdown();
+  });
+
+  it("tool arguments and results go into execute_tool spans only when content capture is on", async () => {
+    const answer = completion(null);
+    (answer["choices"] as Array<Record<string, unknown>>)[0]!["message"] = {
+      role: "assistant",
+      content: null,
+      tool_calls: [
+        { id: "c9", type: "function", function: { name: "echo", arguments: '{"text":"secret-ish"}' } },
+      ],
+    };
+    const echo = { name: "echo", execute: ({ text }: { text: string }) => `echo ${text}` };
+    for (const capture of [false, true]) {
+      spans.reset();
+      if (capture) process.env["OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT"] = "true";
+      try {
+        server.script(json(200, answer), json(200, completion("done")));
+        await clientFor(server).run_tools(HELLO, { tools: [echo] });
+      } finally {
+        delete process.env["OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT"];
+      }
+      const tool = attributesOf(finished().find((span) => span.name === "execute_tool echo")!);
+      assert.deepStrictEqual(
+        [tool["gen_ai.tool.call.arguments"], tool["gen_ai.tool.call.result"]],
+        capture ? ['{"text":"secret-ish"}', "echo secret-ish"] : [undefined, undefined],
+      );
+    }
+  });
+});

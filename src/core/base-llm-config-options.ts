@@ -55,6 +55,11 @@ export interface BaseLLMConfigOptions {
    * process on that Redis paces as one client. Needs the optional peer `ioredis`. @default none
    */
   redis_url?: string;
+  /**
+   * OpenTelemetry: `false` records nothing; `{ tracer_provider, meter_provider }` uses those instead
+   * of the global ones (from `@opentelemetry/api`). @default the global providers
+   */
+  telemetry?: false | TelemetryProviders;
   /** Default `reasoning_effort` of calls to reasoning models (others are sent none). @default none */
   reasoning_effort?: ReasoningEffort;
   /** Default `verbosity` of calls to models that take it (gpt-5). @default none */
@@ -86,4 +91,10 @@ export interface ConfigContext {
   env?: Readonly<Record<string, string | undefined>>;
   env_names?: ConfigEnvNames;
   defaults?: { llm_type?: string; api_base?: string; chat_model?: string };
+}
+
+/** Where telemetry goes when not to the global OpenTelemetry providers (any object with their methods). */
+export interface TelemetryProviders {
+  tracer_provider?: { getTracer(name: string, version?: string): unknown };
+  meter_provider?: { getMeter(name: string, version?: string): unknown };
 }

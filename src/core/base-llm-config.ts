@@ -6,6 +6,7 @@ import {
   REASONING_EFFORTS,
   REDIS_URL_ENV,
   type RetryBackoff,
+  type TelemetryProviders,
   SERVICE_TIERS,
   VERBOSITIES,
 } from "./base-llm-config-options.js";
@@ -55,6 +56,8 @@ export class BaseLLMConfig {
   readonly reasoning_effort: ReasoningEffort | undefined;
   readonly verbosity: Verbosity | undefined;
   readonly service_tier: ServiceTier | undefined;
+  /** `false`, the providers to use, or `undefined` for the global ones. */
+  readonly telemetry: false | Readonly<TelemetryProviders> | undefined;
   readonly #api_key: string;
   readonly #redis_url: string | undefined;
 
@@ -181,6 +184,14 @@ export class BaseLLMConfig {
     this.reasoning_effort = enumOption("reasoning_effort", REASONING_EFFORTS);
     this.verbosity = enumOption("verbosity", VERBOSITIES);
     this.service_tier = enumOption("service_tier", SERVICE_TIERS);
+    const telemetry = options.telemetry;
+    if (
+      telemetry !== undefined &&
+      telemetry !== false &&
+      (typeof telemetry !== "object" || telemetry === null)
+    )
+      fail("telemetry", "must be false or { tracer_provider, meter_provider }");
+    this.telemetry = telemetry;
     Object.freeze(this);
   }
 
@@ -226,6 +237,7 @@ export class BaseLLMConfig {
       ...(this as unknown as Record<string, unknown>),
       api_base: this.api_base_redacted,
       headers,
+      telemetry: this.telemetry === undefined || this.telemetry === false ? this.telemetry : "[providers]",
     };
   }
 

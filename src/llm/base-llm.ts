@@ -221,6 +221,7 @@ export abstract class BaseLLM {
     streaming: boolean,
   ) {
     prepared.trace = traceCall({
+      target: this.config.telemetry,
       provider: this.config.llm_type,
       model: prepared.model,
       apiBase: this.config.api_base,

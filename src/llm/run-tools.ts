@@ -13,7 +13,7 @@ import type {
   ToolRunPart,
   ToolStep,
 } from "./runnable-tool.js";
-import { traced } from "./telemetry.js";
+import { captureContent, type TelemetryTarget, traced } from "./telemetry.js";
 import { compileToolSchema } from "./tool-schema.js";
 
 export type {
@@ -73,6 +73,7 @@ export function runTools(
     { "gen_ai.operation.name": "invoke_agent", "gen_ai.agent.name": "director-llm run_tools" },
     () => runLoop(llm, messages, options, streaming),
     (result) => result.error?.kind,
+    llm.config.telemetry,
   );
 }
 
@@ -82,7 +83,7 @@ async function runLoop(
       messages: readonly ChatMessage[],
       options: ChatCompletionOptionsInput,
     ): Promise<LLMResponse>;
-    readonly config: { readonly secrets: readonly string[] };
+    readonly config: { readonly secrets: readonly string[]; readonly telemetry?: TelemetryTarget };
   },
   messages: readonly ChatMessage[],
   options: RunToolsOptions,
@@ -211,9 +212,15 @@ async function runLoop(
           "gen_ai.tool.name": toolCall.tool.name,
           "gen_ai.tool.call.id": toolCall.id,
           "gen_ai.tool.type": "function",
+          // Arguments and results only when content capture is opted into.
+          ...(captureContent()
+            ? { "gen_ai.tool.call.arguments": JSON.stringify(toolCall.tool.arguments) }
+            : {}),
         },
         () => runCall(toolCall),
         (done) => (done.error === undefined ? undefined : "tool_error"),
+        llm.config.telemetry,
+        (done) => (captureContent() ? { "gen_ai.tool.call.result": done.result } : {}),
       );
       streaming?.emit({ type: "tool-result", record });
       return record;

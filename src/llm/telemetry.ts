@@ -60,16 +60,17 @@ const DURATION_BUCKETS = [
 const TOKEN_BUCKETS = [
   1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864,
 ];
-let instruments:
-  | {
-      duration: { record(value: number, attributes?: Attributes): void };
-      tokens: { record(value: number, attributes?: Attributes): void };
-      firstChunk: { record(value: number, attributes?: Attributes): void };
-    }
-  | undefined;
-function histograms(otel: Api) {
+interface Instruments {
+  duration: { record(value: number, attributes?: Attributes): void };
+  tokens: { record(value: number, attributes?: Attributes): void };
+  firstChunk: { record(value: number, attributes?: Attributes): void };
+}
+type Meter = ReturnType<Api["metrics"]["getMeter"]>;
+type Tracer = ReturnType<Api["trace"]["getTracer"]>;
+const instrumentsByMeter = new WeakMap<object, Instruments>();
+function histograms(meter: Meter): Instruments {
+  let instruments = instrumentsByMeter.get(meter);
   if (instruments === undefined) {
-    const meter = otel.metrics.getMeter("director-llm", "0.1.0");
     instruments = {
       duration: meter.createHistogram("gen_ai.client.operation.duration", {
         unit: "s",
@@ -87,12 +88,32 @@ function histograms(otel: Api) {
         advice: { explicitBucketBoundaries: DURATION_BUCKETS },
       }),
     };
+    instrumentsByMeter.set(meter, instruments);
   }
   return instruments;
 }
 
+/** Where telemetry goes: `false` nowhere, the given providers, else the global ones. */
+export type TelemetryTarget =
+  | false
+  | {
+      tracer_provider?: { getTracer(name: string, version?: string): unknown };
+      meter_provider?: { getMeter(name: string, version?: string): unknown };
+    }
+  | undefined;
+
+function tracerFor(otel: Api, target: TelemetryTarget): Tracer {
+  const provided = target ? target.tracer_provider?.getTracer("director-llm", "0.1.0") : undefined;
+  return (provided as Tracer | undefined) ?? otel.trace.getTracer("director-llm", "0.1.0");
+}
+
+function meterFor(otel: Api, target: TelemetryTarget): Meter {
+  const provided = target ? target.meter_provider?.getMeter("director-llm", "0.1.0") : undefined;
+  return (provided as Meter | undefined) ?? otel.metrics.getMeter("director-llm", "0.1.0");
+}
+
 /** Whether message content goes into spans: `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true`, as other GenAI instrumentations read it. */
-function captureContent(): boolean {
+export function captureContent(): boolean {
   return process.env["OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT"]?.toLowerCase() === "true";
 }
 
@@ -109,6 +130,7 @@ export interface CallTelemetry {
   };
   messages: unknown;
   streaming: boolean;
+  target: TelemetryTarget;
 }
 
 /** One call's span and metrics; every method is a no-op when nothing records. */
@@ -126,7 +148,7 @@ const NOOP: CallTrace = { retry() {}, rateLimitWait() {}, firstChunk() {}, end()
 /** Starts the `chat {model}` span of one call (kind CLIENT), with the GenAI conventions' attributes. */
 export function traceCall(call: CallTelemetry): CallTrace {
   const otel = loadApi();
-  if (otel === null) return NOOP;
+  if (otel === null || call.target === false) return NOOP;
   const url = new URL(call.apiBase);
   const common: Attributes = {
     "gen_ai.operation.name": "chat",
@@ -135,9 +157,10 @@ export function traceCall(call: CallTelemetry): CallTrace {
     "server.address": url.hostname,
     "server.port": Number(url.port || (url.protocol === "https:" ? 443 : 80)),
   };
-  const span = otel.trace
-    .getTracer("director-llm", "0.1.0")
-    .startSpan(`chat ${call.model}`, { kind: otel.SpanKind.CLIENT, attributes: common });
+  const span = tracerFor(otel, call.target).startSpan(`chat ${call.model}`, {
+    kind: otel.SpanKind.CLIENT,
+    attributes: common,
+  });
   const started = performance.now();
   let firstChunkAt: number | undefined;
   let retries = 0;
@@ -199,7 +222,7 @@ export function traceCall(call: CallTelemetry): CallTrace {
       if (span.isRecording()) span.setAttributes(result);
       if (error) span.setStatus({ code: otel.SpanStatusCode.ERROR, message: error.message });
       span.end();
-      const metric = histograms(otel);
+      const metric = histograms(meterFor(otel, call.target));
       const attributes: Attributes = {
         ...common,
         "gen_ai.response.model": response.model,
@@ -221,14 +244,16 @@ export async function traced<T>(
   attributes: Attributes,
   fn: () => Promise<T>,
   failed?: (value: T) => string | undefined,
+  target?: TelemetryTarget,
+  /** Attributes known only once `fn` is done (a tool's result, when content is captured). */
+  done?: (value: T) => Attributes,
 ): Promise<T> {
   const otel = loadApi();
-  if (otel === null) return fn();
-  const span = otel.trace
-    .getTracer("director-llm", "0.1.0")
-    .startSpan(name, { kind: otel.SpanKind.INTERNAL, attributes });
+  if (otel === null || target === false) return fn();
+  const span = tracerFor(otel, target).startSpan(name, { kind: otel.SpanKind.INTERNAL, attributes });
   try {
     const value = await otel.context.with(otel.trace.setSpan(otel.context.active(), span), fn);
+    if (done !== undefined && span.isRecording()) span.setAttributes(done(value));
     const error = failed?.(value);
     if (error !== undefined) {
       span.setAttributes({ "error.type": error });
