@@ -2,6 +2,7 @@ import { isRecord } from "../core/is-record.js";
 import { jsonText } from "../core/json-text.js";
 import type { OpenAIToolDefinition, ToolChoice, ToolDefinition } from "../core/messages.js";
 import { InvalidArgumentError } from "../core/usage-errors.js";
+import { checkToolChoice } from "../llm/check-tool-choice.js";
 import type { AnthropicTool, AnthropicToolChoice } from "./anthropic-messages-api.js";
 
 const NAME_PATTERN = /^[a-zA-Z0-9_-]{1,64}$/;
@@ -67,21 +68,9 @@ export function prepareAnthropicTools(options: {
     names.add(tool.name);
   }
   const parallel = options.parallelToolCalls === false ? { disable_parallel_tool_use: true } : {};
-  const choice = toolChoice ?? "auto";
+  const choice = checkToolChoice(toolChoice ?? "auto", names);
   if (choice === "none") return { tools: wire, tool_choice: { type: "none" } };
   if (choice === "auto") return { tools: wire, tool_choice: { type: "auto", ...parallel } };
   if (choice === "required") return { tools: wire, tool_choice: { type: "any", ...parallel } };
-  if (isRecord(choice) && choice.type === "function" && isRecord(choice.function)) {
-    const { name } = choice.function;
-    if (typeof name === "string" && names.has(name))
-      return { tools: wire, tool_choice: { type: "tool", name, ...parallel } };
-    throw new InvalidArgumentError(
-      "tool_choice.function.name",
-      `names no tool in tools (got ${JSON.stringify(name)}; tools: ${[...names].join(", ")})`,
-    );
-  }
-  throw new InvalidArgumentError(
-    "tool_choice",
-    `must be "auto", "none", "required" or { type: "function", function: { name } } (got ${typeof choice === "string" ? JSON.stringify(choice) : typeof choice})`,
-  );
+  return { tools: wire, tool_choice: { type: "tool", name: choice.function.name, ...parallel } };
 }

@@ -2,6 +2,7 @@ import { isRecord } from "../core/is-record.js";
 import type { OpenAIToolDefinition, ToolChoice, ToolDefinition } from "../core/messages.js";
 import { jsonText } from "../core/json-text.js";
 import { InvalidArgumentError } from "../core/usage-errors.js";
+import { checkToolChoice } from "../llm/check-tool-choice.js";
 import type { WireTool } from "./openai-chat-api.js";
 
 const NAME_PATTERN = /^[a-zA-Z0-9_-]{1,64}$/;
@@ -84,23 +85,6 @@ function prepareTool(tool: ToolDefinition | OpenAIToolDefinition, index: number)
   if (definition.parameters !== undefined) wire.parameters = definition.parameters;
   if (strict || requested === false) wire.strict = strict;
   return { type: "function", function: wire };
-}
-
-/** A `tool_choice` the API takes, naming a tool that is in `tools`. */
-function checkToolChoice(choice: ToolChoice, names: ReadonlySet<string>): ToolChoice {
-  if (choice === "auto" || choice === "none" || choice === "required") return choice;
-  if (isRecord(choice) && choice.type === "function" && isRecord(choice.function)) {
-    const { name } = choice.function;
-    if (typeof name === "string" && names.has(name)) return choice;
-    throw new InvalidArgumentError(
-      "tool_choice.function.name",
-      `names no tool in tools (got ${JSON.stringify(name)}; tools: ${[...names].join(", ")})`,
-    );
-  }
-  throw new InvalidArgumentError(
-    "tool_choice",
-    `must be "auto", "none", "required" or { type: "function", function: { name } } (got ${typeof choice === "string" ? JSON.stringify(choice) : typeof choice})`,
-  );
 }
 
 /**
