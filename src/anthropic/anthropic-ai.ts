@@ -161,13 +161,8 @@ export class AnthropicAI extends BaseLLM {
       request_id: firstHeader(exchange.headers, "request-id"),
       jsonMode: this.#jsonMode(prepared),
       secrets: this.#secrets,
+      onResponse: (response, long) => this.#longCacheWrites.set(response, long),
     });
-    const finish = assembler.finish.bind(assembler);
-    assembler.finish = () => {
-      const response = finish();
-      this.#longCacheWrites.set(response, assembler.cache_write_1h_tokens);
-      return response;
-    };
     return {
       events: readSseJson({ exchange, request, done: "done", keepAlive: "ping", end: "message_stop" }),
       assembler,

@@ -34,14 +34,14 @@ export class AnthropicStreamAssembler {
   #id: string | undefined;
   #stopReason: string | undefined;
   #stopped = false;
-  /** Filled when the stream completes, for the cost of 1-hour cache writes. */
-  cache_write_1h_tokens = 0;
 
   constructor(
     private readonly options: {
       request_id?: string | undefined;
       jsonMode: boolean;
       secrets?: readonly string[];
+      /** Told of every response built (final or partial) with its 1-hour cache writes, priced apart. */
+      onResponse?: (response: LLMResponse, cacheWrite1hTokens: number) => void;
     },
   ) {}
 
@@ -151,7 +151,7 @@ export class AnthropicStreamAssembler {
       status,
       error,
     });
-    this.cache_write_1h_tokens = cache_write_1h_tokens;
+    this.options.onResponse?.(response, cache_write_1h_tokens);
     return response;
   }
 

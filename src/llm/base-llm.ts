@@ -238,11 +238,6 @@ export abstract class BaseLLM {
   }
 
   /**
-   * Closes the connections this client's rate budgets hold (the Redis one, when `redis_url` is
-   * set). Never required: an open Redis connection does not keep the process alive. A later call
-   * reconnects.
-   */
-  /**
    * The tool loop, on any provider: calls the model with `tools`, validates and runs every tool
    * call, sends the results back, and repeats until the model answers without tool calls (see
    * {@link runTools}). Always resolves; invalid arguments throw {@link InvalidArgumentError}.
@@ -256,6 +251,11 @@ export abstract class BaseLLM {
     return streamTools(this, messages, options);
   }
 
+  /**
+   * Closes the connections this client's rate budgets hold (the Redis one, when `redis_url` is
+   * set). Never required: an open Redis connection does not keep the process alive. A later call
+   * reconnects.
+   */
   async close(): Promise<void> {
     await Promise.all([...this.#budgets.values()].map((budget) => budget?.close()));
   }

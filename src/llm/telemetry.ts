@@ -139,23 +139,33 @@ export interface CallTrace {
   rateLimitWait(waitMs: number, shared: boolean): void;
   firstChunk(): void;
   end(response: LLMResponse): void;
-  /** Runs `fn` with this span as the active one (tool spans nest under the run's span). */
-  within<T>(fn: () => T): T;
 }
 
-const NOOP: CallTrace = { retry() {}, rateLimitWait() {}, firstChunk() {}, end() {}, within: (fn) => fn() };
+const NOOP: CallTrace = { retry() {}, rateLimitWait() {}, firstChunk() {}, end() {} };
+
+/** `server.address` and `server.port` of an api_base, parsed once per api_base. */
+const servers = new Map<string, { address: string; port: number }>();
+function serverOf(apiBase: string): { address: string; port: number } {
+  let server = servers.get(apiBase);
+  if (server === undefined) {
+    const url = new URL(apiBase);
+    server = { address: url.hostname, port: Number(url.port || (url.protocol === "https:" ? 443 : 80)) };
+    servers.set(apiBase, server);
+  }
+  return server;
+}
 
 /** Starts the `chat {model}` span of one call (kind CLIENT), with the GenAI conventions' attributes. */
 export function traceCall(call: CallTelemetry): CallTrace {
   const otel = loadApi();
   if (otel === null || call.target === false) return NOOP;
-  const url = new URL(call.apiBase);
+  const server = serverOf(call.apiBase);
   const common: Attributes = {
     "gen_ai.operation.name": "chat",
     "gen_ai.provider.name": call.provider,
     "gen_ai.request.model": call.model,
-    "server.address": url.hostname,
-    "server.port": Number(url.port || (url.protocol === "https:" ? 443 : 80)),
+    "server.address": server.address,
+    "server.port": server.port,
   };
   const span = tracerFor(otel, call.target).startSpan(`chat ${call.model}`, {
     kind: otel.SpanKind.CLIENT,
@@ -194,32 +204,10 @@ export function traceCall(call: CallTelemetry): CallTrace {
     firstChunk: () => {
       firstChunkAt ??= performance.now();
     },
-    within: (fn) => otel.context.with(otel.trace.setSpan(otel.context.active(), span), fn),
     end: (response) => {
       const seconds = (performance.now() - started) / 1000;
       const error = response.error;
-      const result: Attributes = {
-        "gen_ai.response.id": response.id,
-        "gen_ai.response.model": response.model,
-        "gen_ai.response.finish_reasons":
-          response.finish_reason === "" ? undefined : [response.finish_reason],
-        "gen_ai.usage.input_tokens": response.send_tokens,
-        "gen_ai.usage.output_tokens": response.recv_tokens,
-        "gen_ai.usage.cache_read.input_tokens": response.cached_tokens,
-        "gen_ai.usage.cache_creation.input_tokens": response.cache_write_tokens,
-        "gen_ai.usage.reasoning.output_tokens": response.reasoning_tokens,
-        "director_llm.attempts": response.attempts,
-        "director_llm.retries": retries,
-        "director_llm.cost_usd": response.cost,
-        "error.type": error?.kind,
-      };
-      if (firstChunkAt !== undefined)
-        result["gen_ai.response.time_to_first_chunk"] = (firstChunkAt - started) / 1000;
-      if (captureContent())
-        result["gen_ai.output.messages"] = JSON.stringify([
-          { role: "assistant", content: response.content, tool_calls: response.tool_calls },
-        ]);
-      if (span.isRecording()) span.setAttributes(result);
+      if (span.isRecording()) span.setAttributes(resultAttributes(response, retries, firstChunkAt, started));
       if (error) span.setStatus({ code: otel.SpanStatusCode.ERROR, message: error.message });
       span.end();
       const metric = histograms(meterFor(otel, call.target));
@@ -236,6 +224,36 @@ export function traceCall(call: CallTelemetry): CallTrace {
       if (firstChunkAt !== undefined) metric.firstChunk.record((firstChunkAt - started) / 1000, common);
     },
   };
+}
+
+/** What a finished call adds to its span (built only when the span records). */
+function resultAttributes(
+  response: LLMResponse,
+  retries: number,
+  firstChunkAt: number | undefined,
+  started: number,
+): Attributes {
+  const result: Attributes = {
+    "gen_ai.response.id": response.id,
+    "gen_ai.response.model": response.model,
+    "gen_ai.response.finish_reasons": response.finish_reason === "" ? undefined : [response.finish_reason],
+    "gen_ai.usage.input_tokens": response.send_tokens,
+    "gen_ai.usage.output_tokens": response.recv_tokens,
+    "gen_ai.usage.cache_read.input_tokens": response.cached_tokens,
+    "gen_ai.usage.cache_creation.input_tokens": response.cache_write_tokens,
+    "gen_ai.usage.reasoning.output_tokens": response.reasoning_tokens,
+    "director_llm.attempts": response.attempts,
+    "director_llm.retries": retries,
+    "director_llm.cost_usd": response.cost,
+    "error.type": response.error?.kind,
+  };
+  if (firstChunkAt !== undefined)
+    result["gen_ai.response.time_to_first_chunk"] = (firstChunkAt - started) / 1000;
+  if (captureContent())
+    result["gen_ai.output.messages"] = JSON.stringify([
+      { role: "assistant", content: response.content, tool_calls: response.tool_calls },
+    ]);
+  return result;
 }
 
 /** A span around `fn` (`invoke_agent` for a tool run, `execute_tool {name}` for a tool call); a no-op without an SDK. */

@@ -30,9 +30,10 @@ const SHARE_RECOVERY = 0.01;
  * A client-side request and token budget for one (api_base, key, model), in this process. Learned
  * from `x-ratelimit-*` headers (the reset time gives the refill rate), or fixed. Requests wait
  * their turn first in first out; until the first response's headers arrive, a first wave goes
- * (see {@link joinsFirstWave}) and the rest wait for what it learns. Other processes on the same key show in the headers (more missing than the one request
- * this process sent) and in 429s: a 429 that says when to come back pauses every waiter until then and halves
- * the share of the learned rate (and burst) this process uses; each success wins a little back.
+ * (see {@link joinsFirstWave}) and the rest wait for what it learns. Other processes on the same
+ * key show in the headers (more missing than the wave this process sent) and in 429s: a 429 that
+ * says when to come back pauses every waiter until then and halves the share of the learned rate
+ * (and burst) this process uses (not for the wave's own burst); each success wins a little back.
  */
 export class LocalRateBudget implements RateBudget {
   #requests: Bucket | undefined;
