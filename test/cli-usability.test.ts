@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import { TEST_KEY } from "./helpers/client.js";
 import { completion, hang, json } from "./helpers/handlers.js";
-import { runCli, runShell } from "./helpers/run-cli.js";
+import { afterFirstRequest, runCli, runShell } from "./helpers/run-cli.js";
 import { chunk, frame, sse } from "./helpers/sse.js";
 import { TestServer, useTestServer } from "./helpers/test-server.js";
 
@@ -101,14 +101,7 @@ describe("the CLI, as a newcomer uses it", () => {
     server.script(sse(frame([chunk({ content: "half" })], false), { stall: true }));
     const run = await runCli(["chat", "hi"], {
       env,
-      onStart: () => {
-        const poll = setInterval(() => {
-          if (server.requests.length > 0) {
-            clearInterval(poll);
-            setTimeout(() => server.destroyConnections(), 150);
-          }
-        }, 20);
-      },
+      onStart: () => afterFirstRequest(server, 150, () => server.destroyConnections()),
     });
     assert.equal(run.code, 1);
     assert.equal(run.stdout, "half\n");
@@ -144,14 +137,7 @@ describe("the CLI, as a newcomer uses it", () => {
     server.script(sse(frame([chunk({ content: "thinking hard" })], false), { stall: true }));
     const run = await runCli(["chat", "--usage", "hi"], {
       env,
-      onStart: (child) => {
-        const poll = setInterval(() => {
-          if (server.requests.length > 0) {
-            clearInterval(poll);
-            setTimeout(() => child.kill("SIGINT"), 150);
-          }
-        }, 20);
-      },
+      onStart: (child) => afterFirstRequest(server, 150, () => child.kill("SIGINT")),
     });
     assert.equal(run.code, 130);
     assert.equal(run.stdout, "thinking hard\n");

@@ -3,7 +3,7 @@ import { after, before, describe, it } from "node:test";
 import { TEST_KEY } from "./helpers/client.js";
 import { completion, json } from "./helpers/handlers.js";
 import { chunk, frame, sse } from "./helpers/sse.js";
-import { runCli } from "./helpers/run-cli.js";
+import { afterFirstRequest, runCli } from "./helpers/run-cli.js";
 import { TestServer } from "./helpers/test-server.js";
 
 describe("the director-llm CLI", () => {
@@ -150,14 +150,7 @@ describe("the director-llm CLI", () => {
     server.script(sse(frame([chunk({ content: "thinking" })], false), { stall: true }));
     const run = await runCli(["chat", "hi"], {
       env,
-      onStart: (child) => {
-        const poll = setInterval(() => {
-          if (server.requests.length > 0) {
-            clearInterval(poll);
-            setTimeout(() => child.kill("SIGINT"), 100);
-          }
-        }, 20);
-      },
+      onStart: (child) => afterFirstRequest(server, 100, () => child.kill("SIGINT")),
     });
     assert.equal(run.code, 130);
     assert.equal(run.stdout, "thinking\n");

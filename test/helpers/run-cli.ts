@@ -64,3 +64,21 @@ export function runShell(command: string, env: Record<string, string>): Promise<
   });
   return collect(child);
 }
+
+/**
+ * Runs `action` `delayMs` after the server has seen its first request (polled every 20 ms, for
+ * at most 15 s, so the poll never outlives a test that sends nothing).
+ */
+export function afterFirstRequest(
+  server: { requests: readonly unknown[] },
+  delayMs: number,
+  action: () => void,
+): void {
+  const started = Date.now();
+  const poll = setInterval(() => {
+    if (server.requests.length > 0) {
+      clearInterval(poll);
+      setTimeout(action, delayMs);
+    } else if (Date.now() - started > 15_000) clearInterval(poll);
+  }, 20);
+}
