@@ -38,7 +38,7 @@ describe("the model and price tables", () => {
       max_completion_tokens: 1_000,
     };
     await assert.rejects(
-      fitContextWindow({ payload, promptTokens: async () => 300_007, warnings: [] }),
+      async () => fitContextWindow({ payload, promptTokens: async () => 300_007, warnings: [] }),
       (error: Error & { kind?: string }) =>
         error.kind === "context_length_exceeded" &&
         error.message.startsWith(

@@ -10,7 +10,7 @@ import { type CallLimits, normalizeCallOptions, resolveCallLimits } from "./call
 import { runAttempts } from "./run-attempts.js";
 import { estimatePartialUsage } from "./estimate-partial-usage.js";
 import { structuredOutput, validatedOutput } from "./structured-output.js";
-import { traceCall } from "./telemetry.js";
+import { telemetrySink, traceCall } from "./telemetry.js";
 import { type RunToolsOptions, type RunToolsResult, runTools, type ToolRunStream } from "./run-tools.js";
 import { streamTools } from "./stream-tools.js";
 import { ChatStream } from "./chat-stream.js";
@@ -220,8 +220,9 @@ export abstract class BaseLLM {
     call: ChatCompletionOptions,
     streaming: boolean,
   ) {
-    prepared.trace = traceCall({
-      target: this.config.telemetry,
+    const sink = telemetrySink(this.config.telemetry);
+    if (sink === undefined) return prepared;
+    prepared.trace = traceCall(sink, {
       provider: this.config.llm_type,
       model: prepared.model,
       apiBase: this.config.api_base,
@@ -269,7 +270,7 @@ export abstract class BaseLLM {
   }
 
   /** Runs attempts with retries; each attempt first waits its turn in the rate-limit budget. */
-  async #retry(
+  #retry(
     prepared: PreparedRequest,
     limits: CallLimits,
     run: (context: SendContext) => Promise<LLMResponse>,

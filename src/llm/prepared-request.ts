@@ -29,9 +29,10 @@ export interface PreparedRequest {
    * Pre-send checks that need the prompt's size (the context window), run once before the first
    * attempt; may lower the payload's output budget (`max_tokens` must then read the new value)
    * and add warnings.
-   * Throws {@link LLMError} (e.g. `context_length_exceeded`, nothing sent).
+   * Throws {@link LLMError} (e.g. `context_length_exceeded`, nothing sent). Returns `undefined`
+   * when it settled without waiting (most requests).
    */
-  check?: ((stop: () => void) => Promise<void>) | undefined;
+  check?: ((stop: () => void) => Promise<void> | undefined) | undefined;
   /** Headers of this call only (`extra_headers`), checked; their values are secrets too. */
   headers?: Readonly<Record<string, string>> | undefined;
   /** The call's telemetry span (set by `BaseLLM`; a no-op without an OpenTelemetry SDK). */

@@ -1,7 +1,7 @@
 import type { BaseLLMConfig } from "../core/base-llm-config.js";
 import { LLMError } from "../core/llm-error.js";
 import type { LLMResponse } from "../core/llm-response.js";
-import type { RateBudget } from "../transport/rate-budget.js";
+import type { RateBudget, Reservation } from "../transport/rate-budget.js";
 import { retryWithBackoff } from "../transport/retry-with-backoff.js";
 import { type CallLimits, countingStop } from "./call-limits.js";
 import type { PreparedRequest, SendContext } from "./prepared-request.js";
@@ -23,29 +23,45 @@ export async function runAttempts(options: {
   const { prepared, limits, run, canRetry, budget, config } = options;
   const { signal, attemptTimeoutMs, deadlineAt } = limits;
   const stop = countingStop(limits);
-  await prepared.check?.(stop);
+  const checking = prepared.check?.(stop);
+  if (checking !== undefined) await checking;
   const { value: response, attempts } = await retryWithBackoff({
     run: async (context) => {
-      const promptTokens = budget?.countsTokens ? await prepared.prompt_tokens(stop) : 0;
-      if (budget?.countsTokens) prepared.counted_prompt_tokens = promptTokens;
-      const waitStarted = performance.now();
-      const reservation = await budget?.acquire({
-        promptTokens,
-        maxWaitMs: config.retry.max_retry_after_ms,
-        maxTokens: prepared.max_tokens,
-        signal,
-        deadlineAt,
-      });
-      const waitedMs = performance.now() - waitStarted;
-      if (waitedMs >= 1 && budget !== undefined) prepared.trace?.rateLimitWait(waitedMs, budget.shared);
-      try {
-        const response = await run({
-          ...context,
+      let promptTokens = 0;
+      if (budget?.countsTokens) {
+        promptTokens = await prepared.prompt_tokens(stop);
+        prepared.counted_prompt_tokens = promptTokens;
+      }
+      let reservation: Reservation | undefined;
+      if (budget !== undefined) {
+        const ask = {
+          promptTokens,
+          maxWaitMs: config.retry.max_retry_after_ms,
+          maxTokens: prepared.max_tokens,
           signal,
-          idleTimeoutMs: attemptTimeoutMs,
           deadlineAt,
-          onHeaders: reservation?.observe,
-        });
+        };
+        // Granted at once (the usual case) costs no promise and no clock reads.
+        reservation = budget.grantNow?.(ask);
+        if (reservation === undefined) {
+          const waitStarted = performance.now();
+          reservation = await budget.acquire(ask);
+          const waitedMs = performance.now() - waitStarted;
+          if (waitedMs >= 1) prepared.trace?.rateLimitWait(waitedMs, budget.shared);
+        }
+      }
+      const send: SendContext = {
+        attempt: context.attempt,
+        timeoutMs: context.timeoutMs,
+        timeoutLabel: context.timeoutLabel,
+        onSent: context.onSent,
+        signal,
+        idleTimeoutMs: attemptTimeoutMs,
+        deadlineAt,
+        onHeaders: reservation === undefined ? undefined : (headers) => reservation.observe(headers),
+      };
+      try {
+        const response = await run(send);
         reservation?.settle(response.send_tokens);
         return response;
       } catch (error) {

@@ -39,6 +39,12 @@ interface Api {
   };
   SpanKind: { CLIENT: number; INTERNAL: number };
   SpanStatusCode: { ERROR: number };
+  /** What the global tracer provider hands out while no SDK is registered. */
+  ProxyTracer: abstract new (
+    ...args: never[]
+  ) => unknown;
+  /** The meter the global meter provider hands out while no SDK is registered. */
+  createNoopMeter(): unknown;
 }
 
 const require = createRequire(import.meta.url);
@@ -117,7 +123,7 @@ export function captureContent(): boolean {
   return process.env["OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT"]?.toLowerCase() === "true";
 }
 
-/** What a call's span starts with. */
+/** What a call's span starts with (built only when something records: see {@link telemetrySink}). */
 export interface CallTelemetry {
   provider: string;
   model: string;
@@ -130,7 +136,6 @@ export interface CallTelemetry {
   };
   messages: unknown;
   streaming: boolean;
-  target: TelemetryTarget;
 }
 
 /** One call's span and metrics; every method is a no-op when nothing records. */
@@ -141,7 +146,28 @@ export interface CallTrace {
   end(response: LLMResponse): void;
 }
 
-const NOOP: CallTrace = { retry() {}, rateLimitWait() {}, firstChunk() {}, end() {} };
+/** Where a call's telemetry goes when something records it. */
+export interface TelemetrySink {
+  otel: Api;
+  tracer: Tracer;
+  meter: Meter;
+}
+
+/**
+ * The tracer and meter a call reports to, or `undefined` when nothing would record: no
+ * `@opentelemetry/api`, `telemetry: false`, or neither a tracer nor a meter provider registered
+ * (the API's proxy tracer and no-op meter). Asked per call, so an SDK registered later is seen;
+ * the `undefined` answer costs two lookups and builds no span, so a call without an SDK pays
+ * next to nothing.
+ */
+export function telemetrySink(target: TelemetryTarget): TelemetrySink | undefined {
+  const otel = loadApi();
+  if (otel === null || target === false) return undefined;
+  const tracer = tracerFor(otel, target);
+  const meter = meterFor(otel, target);
+  if (tracer instanceof otel.ProxyTracer && meter === otel.createNoopMeter()) return undefined;
+  return { otel, tracer, meter };
+}
 
 /** `server.address` and `server.port` of an api_base, parsed once per api_base. */
 const servers = new Map<string, { address: string; port: number }>();
@@ -156,9 +182,8 @@ function serverOf(apiBase: string): { address: string; port: number } {
 }
 
 /** Starts the `chat {model}` span of one call (kind CLIENT), with the GenAI conventions' attributes. */
-export function traceCall(call: CallTelemetry): CallTrace {
-  const otel = loadApi();
-  if (otel === null || call.target === false) return NOOP;
+export function traceCall(sink: TelemetrySink, call: CallTelemetry): CallTrace {
+  const { otel, meter } = sink;
   const server = serverOf(call.apiBase);
   const common: Attributes = {
     "gen_ai.operation.name": "chat",
@@ -167,7 +192,7 @@ export function traceCall(call: CallTelemetry): CallTrace {
     "server.address": server.address,
     "server.port": server.port,
   };
-  const span = tracerFor(otel, call.target).startSpan(`chat ${call.model}`, {
+  const span = sink.tracer.startSpan(`chat ${call.model}`, {
     kind: otel.SpanKind.CLIENT,
     attributes: common,
   });
@@ -210,7 +235,7 @@ export function traceCall(call: CallTelemetry): CallTrace {
       if (span.isRecording()) span.setAttributes(resultAttributes(response, retries, firstChunkAt, started));
       if (error) span.setStatus({ code: otel.SpanStatusCode.ERROR, message: error.message });
       span.end();
-      const metric = histograms(meterFor(otel, call.target));
+      const metric = histograms(meter);
       const attributes: Attributes = {
         ...common,
         "gen_ai.response.model": response.model,

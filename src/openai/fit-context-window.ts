@@ -9,39 +9,54 @@ import type { WireChatRequest } from "./openai-chat-api.js";
  * gets the budget lowered (in `payload`), with a warning. Cheap for most requests (an upper bound
  * shows they are far from the limit). Only an exact count refuses or shrinks: without the
  * optional `gpt-tokenizer` the counts are estimates, and the request goes as it is (the server
- * then decides).
+ * then decides). `undefined` when the upper bound settled it (no count, no promise).
  */
-export async function fitContextWindow(options: {
+export function fitContextWindow(options: {
   payload: WireChatRequest;
   promptTokens: () => Promise<number>;
   warnings: string[];
-}): Promise<void> {
-  const { payload, warnings } = options;
+}): Promise<void> | undefined {
+  const { payload } = options;
   const info = getModelInfo(payload.model);
-  if (info === undefined) return;
+  if (info === undefined) return undefined;
   const key = payload.max_completion_tokens !== undefined ? "max_completion_tokens" : "max_tokens";
   const budget = payload[key] ?? 0;
   const inputLimit = info.max_input_tokens ?? info.context_window;
   const bound = upperBoundTokens(payload);
-  if (bound + budget <= info.context_window && bound <= inputLimit) return;
-  if (!hasExactTokenizer()) return;
+  if (bound + budget <= info.context_window && bound <= inputLimit) return undefined;
+  if (!hasExactTokenizer()) return undefined;
+  return fitExactly(options, { key, budget, inputLimit, contextWindow: info.context_window });
+}
+
+/** The exact check, for a prompt the upper bound could not clear. */
+async function fitExactly(
+  options: { payload: WireChatRequest; promptTokens: () => Promise<number>; warnings: string[] },
+  fit: {
+    key: "max_tokens" | "max_completion_tokens";
+    budget: number;
+    inputLimit: number;
+    contextWindow: number;
+  },
+): Promise<void> {
+  const { payload, warnings } = options;
+  const { key, budget, inputLimit, contextWindow } = fit;
   const prompt = await options.promptTokens();
-  if (prompt > inputLimit || prompt >= info.context_window) {
+  if (prompt > inputLimit || prompt >= contextWindow) {
     const limit =
-      prompt > inputLimit && inputLimit < info.context_window
+      prompt > inputLimit && inputLimit < contextWindow
         ? `maximum prompt length is ${inputLimit}`
-        : `maximum context length is ${info.context_window}`;
+        : `maximum context length is ${contextWindow}`;
     throw new LLMError({
       kind: "context_length_exceeded",
       message: `This model's ${limit} tokens. However, your messages resulted in ${prompt} tokens (counted exactly before sending; nothing was sent).`,
       code: "context_length_exceeded",
     });
   }
-  if (prompt + budget > info.context_window) {
-    const lowered = info.context_window - prompt;
+  if (prompt + budget > contextWindow) {
+    const lowered = contextWindow - prompt;
     payload[key] = lowered;
     warnings.push(
-      `${key} lowered from ${budget} to ${lowered} so that the ${prompt}-token prompt fits ${payload.model}'s ${info.context_window}-token context window`,
+      `${key} lowered from ${budget} to ${lowered} so that the ${prompt}-token prompt fits ${payload.model}'s ${contextWindow}-token context window`,
     );
   }
 }

@@ -89,9 +89,16 @@ export const OPENAI_MODELS: Readonly<Record<OpenAIChatModel, Readonly<ModelInfo>
 
 /** The known model an id names, dated snapshots included (`gpt-4o-2024-08-06` is `gpt-4o`). */
 export function getModelInfo(model: string): Readonly<ModelInfo> | undefined {
+  const known = lookups.get(model);
+  if (known !== undefined || lookups.has(model)) return known;
   const base = model.replace(/-\d{4}-\d{2}-\d{2}$/, "").replace(/-(0314|0613|1106|0125)$/, "");
-  return (OPENAI_MODELS as Record<string, Readonly<ModelInfo>>)[base];
+  const info = (OPENAI_MODELS as Record<string, Readonly<ModelInfo>>)[base];
+  // A call looks its model up several times (request, context check, tokenizer, cost).
+  if (lookups.size >= 256) lookups.clear();
+  lookups.set(model, info);
+  return info;
 }
+const lookups = new Map<string, Readonly<ModelInfo> | undefined>();
 
 /** Reasoning models: the table's flag, else ids shaped like `o1...`, `o3...`, `gpt-5...`. */
 export function isReasoningModel(model: string): boolean {

@@ -49,25 +49,23 @@ export const OPENAI_PRICES: Readonly<Record<OpenAIChatModel, Readonly<ModelPrice
 /**
  * Cost in USD of a call's usage: uncached prompt tokens at the input price, cached ones at the
  * cached price, completion tokens (reasoning included) at the output price. `undefined` for a
- * model not in the table: never a guess.
+ * model not in the table: never a guess. `model` defaults to the usage's own.
  */
-export function costOf(options: {
-  model: string | undefined;
-  send_tokens: number;
-  recv_tokens: number;
-  cached_tokens: number;
-}): number | undefined {
-  const info = options.model === undefined ? undefined : getModelInfo(options.model);
+export function costOf(
+  usage: { model?: string | undefined; send_tokens: number; recv_tokens: number; cached_tokens: number },
+  model: string | undefined = usage.model,
+): number | undefined {
+  const info = model === undefined ? undefined : getModelInfo(model);
   if (info === undefined) return undefined;
   const listed = OPENAI_PRICES[info.id];
   const price =
-    listed.long_context !== undefined && options.send_tokens > listed.long_context.above
+    listed.long_context !== undefined && usage.send_tokens > listed.long_context.above
       ? listed.long_context
       : listed;
-  const cached = Math.min(options.cached_tokens, options.send_tokens);
+  const cached = Math.min(usage.cached_tokens, usage.send_tokens);
   const micros =
-    (options.send_tokens - cached) * price.input +
+    (usage.send_tokens - cached) * price.input +
     cached * price.cached_input +
-    options.recv_tokens * price.output;
+    usage.recv_tokens * price.output;
   return Math.round(micros * 1e3) / 1e9;
 }

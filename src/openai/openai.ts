@@ -67,7 +67,7 @@ export class OpenAI extends BaseLLM {
   }
 
   protected override costOf(response: LLMResponse, model: string): number | undefined {
-    return costOf({ ...response, model });
+    return costOf(response, model);
   }
 
   protected override prepareRequest(

@@ -67,12 +67,17 @@ export class LocalRateBudget implements RateBudget {
     return Promise.resolve();
   }
 
+  grantNow(options: AcquireOptions): Reservation | undefined {
+    if (this.#state === "unlimited" && this.#pausedUntil <= Date.now()) return this.#reservation(0, 0);
+    const cost = options.promptTokens + options.maxTokens;
+    if (this.#joinsWave(cost) && this.#queue.length === 0) return this.#probe(cost);
+    return undefined;
+  }
+
   acquire(options: AcquireOptions): Promise<Reservation> {
-    if (this.#state === "unlimited" && this.#pausedUntil <= Date.now())
-      return Promise.resolve(this.#reservation(0, 0));
+    const granted = this.grantNow(options);
+    if (granted !== undefined) return Promise.resolve(granted);
     const prompt = options.promptTokens;
-    if (this.#joinsWave(prompt + options.maxTokens) && this.#queue.length === 0)
-      return Promise.resolve(this.#probe(prompt + options.maxTokens));
     return new Promise<Reservation>((resolve, reject) => {
       const { signal, deadlineAt } = options;
       if (signal?.aborted) return reject(abortedByCaller(signal));

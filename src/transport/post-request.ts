@@ -30,7 +30,9 @@ async function exchangeFor(request: PostRequest, streaming: boolean): Promise<Ht
 
 /** Sends one POST and returns the parsed JSON body of a 2xx answer; everything else throws an LLMError. */
 export async function postJson(request: PostRequest): Promise<JsonResponse> {
-  const exchange = await exchangeFor(request, false);
+  const exchange = new HttpExchange(request, false);
+  const dispatcher = dispatcherFor(request);
+  await exchange.send(dispatcher instanceof Promise ? await dispatcher : dispatcher);
   const text = exchange.text();
   const request_id = firstHeader(exchange.headers, "x-request-id");
   try {

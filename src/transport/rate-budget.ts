@@ -32,6 +32,11 @@ export interface AcquireOptions {
 export interface RateBudget {
   /** Waits for this request's turn. Rejects with `aborted`, or `timeout` at `deadlineAt`. */
   acquire(options: AcquireOptions): Promise<Reservation>;
+  /**
+   * The turn at once when nothing has to wait (the usual case), else `undefined` (then call
+   * `acquire`). Optional: a backend that always asks someone (Redis) leaves it out.
+   */
+  grantNow?(options: AcquireOptions): Reservation | undefined;
   /** Whether `acquire` may need the prompt's tokens (counting is skipped when it does not). */
   readonly countsTokens: boolean;
   /** Whether the budget is the fleet's, shared through Redis (as configured; a Redis outage falls back locally). */

@@ -45,6 +45,13 @@ export function parseResetTimeMs(
   return wait > 0 ? wait : undefined;
 }
 
+const LIMIT_HEADERS = [
+  "x-ratelimit-limit-requests",
+  "x-ratelimit-limit-tokens",
+  "anthropic-ratelimit-requests-limit",
+  "anthropic-ratelimit-tokens-limit",
+];
+
 /**
  * The request and token limits of a response: OpenAI's `x-ratelimit-{limit,remaining,reset}-*`,
  * or Anthropic's `anthropic-ratelimit-{requests,tokens}-{limit,remaining,reset}` (its `tokens`
@@ -52,6 +59,8 @@ export function parseResetTimeMs(
  */
 export function readRateLimitHeaders(headers: Headers): { requests?: ReportedLimit; tokens?: ReportedLimit } {
   const result: { requests?: ReportedLimit; tokens?: ReportedLimit } = {};
+  // Most servers send none of these (every response is read): say so without building names.
+  if (LIMIT_HEADERS.every((name) => headers[name] === undefined)) return result;
   for (const kind of ["requests", "tokens"] as const) {
     const anthropic = read(headers, `x-ratelimit-limit-${kind}`) === undefined;
     const name = (field: string) =>
