@@ -10,12 +10,12 @@ import { type PostRequest, postJson } from "../transport/post-request.js";
 import { readSseJson } from "../transport/read-sse-json.js";
 import { buildOpenAIRequest } from "./build-openai-request.js";
 import { convertToOpenAIMessages } from "./convert-to-openai-messages.js";
-import { countOpenAITokens, countOpenAITokensAsync } from "./count-openai-tokens.js";
-import { fitContextWindow } from "./fit-context-window.js";
+import { countOpenAITokens } from "./count-openai-tokens.js";
 import { mapOpenAIResponse } from "./map-openai-response.js";
 import { getModelInfo } from "./openai-chat-model.js";
 import type { WireChatRequest } from "./openai-chat-api.js";
 import { OpenAIConfig, type OpenAIConfigOptions } from "./openai-config.js";
+import { OpenAIPreparedRequest } from "./openai-prepared-request.js";
 import { costOf } from "./openai-prices.js";
 import { OpenAIStreamAssembler } from "./openai-stream-assembler.js";
 import { prepareOpenAITools } from "./prepare-openai-tools.js";
@@ -77,22 +77,12 @@ export class OpenAI extends BaseLLM {
   ): PreparedRequest {
     const warnings: string[] = [];
     const payload = buildOpenAIRequest({ messages, call: options, defaults: this.config, stream, warnings });
-    let counted: Promise<number> | undefined;
-    const prompt_tokens = (stop: () => void) =>
-      (counted ??= countOpenAITokensAsync(payload, encodingOf(payload.model), stop));
-    return {
-      model: payload.model,
+    return new OpenAIPreparedRequest({
       payload,
       headers: callHeaders(options.extra_headers),
       response_format_type: options.response_format?.type,
-      // Read from the payload: the context check may lower it.
-      get max_tokens() {
-        return payload.max_tokens ?? payload.max_completion_tokens ?? 0;
-      },
-      prompt_tokens,
-      check: (stop) => fitContextWindow({ payload, promptTokens: () => prompt_tokens(stop), warnings }),
       warnings,
-    };
+    });
   }
 
   protected override async sendRequest(
