@@ -85,21 +85,34 @@ export abstract class BaseLLM {
     return validatedOutput({ messages, check, repair, run: (history) => this.#complete(history, call) });
   }
 
-  /** One call: prepare, pace, send with retries, map; every failure of a valid request resolves. */
-  async #complete(messages: readonly ChatMessage[], call: ChatCompletionOptions): Promise<LLMResponse> {
-    const limits = resolveCallLimits(call, this.config);
+  /**
+   * One call: prepare, pace, send with retries, map; every failure of a valid request resolves.
+   * Not `async`: chained promises cost fewer microtasks than nested awaits on the hot path.
+   */
+  #complete(messages: readonly ChatMessage[], call: ChatCompletionOptions): Promise<LLMResponse> {
     let prepared: PreparedRequest | undefined;
+    let running: Promise<LLMResponse>;
     try {
+      const limits = resolveCallLimits(call, this.config);
       prepared = this.#traced(this.prepareRequest(messages, call, false), messages, call, false);
       const request = prepared;
-      return this.#finish(
-        await this.#retry(request, limits, (context) => this.sendRequest(request, context)),
-        request,
-      );
+      running = this.#retry(request, limits, (context) => this.sendRequest(request, context));
     } catch (error) {
-      if (error instanceof LLMError) return this.#finish(this.errorResponse(error, prepared), prepared);
-      throw error;
+      if (error instanceof LLMError) return Promise.resolve(this.#failed(error, prepared));
+      return Promise.reject(error);
     }
+    const request = prepared;
+    return running.then(
+      (response) => this.#finish(response, request),
+      (error: unknown) => {
+        if (error instanceof LLMError) return this.#failed(error, request);
+        throw error;
+      },
+    );
+  }
+
+  #failed(error: LLMError, prepared: PreparedRequest | undefined): LLMResponse {
+    return this.#finish(this.errorResponse(error, prepared), prepared);
   }
 
   /**

@@ -1,8 +1,8 @@
 import type { BaseLLMConfig } from "../core/base-llm-config.js";
 import { LLMError } from "../core/llm-error.js";
 import type { LLMResponse } from "../core/llm-response.js";
-import type { RateBudget, Reservation } from "../transport/rate-budget.js";
-import { retryWithBackoff } from "../transport/retry-with-backoff.js";
+import type { AcquireOptions, RateBudget, Reservation } from "../transport/rate-budget.js";
+import { type AttemptContext, retryWithBackoff } from "../transport/retry-with-backoff.js";
 import { type CallLimits, countingStop } from "./call-limits.js";
 import type { PreparedRequest, SendContext } from "./prepared-request.js";
 
@@ -12,7 +12,7 @@ import type { PreparedRequest, SendContext } from "./prepared-request.js";
  * with what the server reported; retries by the backoff policy. Telemetry hears of each retry and
  * each wait for budget.
  */
-export async function runAttempts(options: {
+export function runAttempts(options: {
   prepared: PreparedRequest;
   limits: CallLimits;
   run: (context: SendContext) => Promise<LLMResponse>;
@@ -20,58 +20,55 @@ export async function runAttempts(options: {
   budget: RateBudget | undefined;
   config: BaseLLMConfig;
 }): Promise<LLMResponse> {
+  const stop = countingStop(options.limits);
+  const checking = options.prepared.check?.(stop);
+  // Most requests settle the check without waiting, and are granted their budget at once: they
+  // go out without an extra promise.
+  return checking === undefined ? attempts(options, stop) : checking.then(() => attempts(options, stop));
+}
+
+function attempts(options: Parameters<typeof runAttempts>[0], stop: () => void): Promise<LLMResponse> {
   const { prepared, limits, run, canRetry, budget, config } = options;
   const { signal, attemptTimeoutMs, deadlineAt } = limits;
-  const stop = countingStop(limits);
-  const checking = prepared.check?.(stop);
-  if (checking !== undefined) await checking;
-  const { value: response, attempts } = await retryWithBackoff({
-    run: async (context) => {
-      let promptTokens = 0;
-      if (budget?.countsTokens) {
-        promptTokens = await prepared.prompt_tokens(stop);
-        prepared.counted_prompt_tokens = promptTokens;
-      }
-      let reservation: Reservation | undefined;
-      if (budget !== undefined) {
-        const ask = {
-          promptTokens,
-          maxWaitMs: config.retry.max_retry_after_ms,
-          maxTokens: prepared.max_tokens,
-          signal,
-          deadlineAt,
-        };
-        // Granted at once (the usual case) costs no promise and no clock reads.
-        reservation = budget.grantNow?.(ask);
-        if (reservation === undefined) {
-          const waitStarted = performance.now();
-          reservation = await budget.acquire(ask);
-          const waitedMs = performance.now() - waitStarted;
-          if (waitedMs >= 1) prepared.trace?.rateLimitWait(waitedMs, budget.shared);
-        }
-      }
-      const send: SendContext = {
-        attempt: context.attempt,
-        timeoutMs: context.timeoutMs,
-        timeoutLabel: context.timeoutLabel,
-        onSent: context.onSent,
-        signal,
-        idleTimeoutMs: attemptTimeoutMs,
-        deadlineAt,
-        onHeaders: reservation === undefined ? undefined : (headers) => reservation.observe(headers),
-      };
-      try {
-        const response = await run(send);
-        reservation?.settle(response.send_tokens);
-        return response;
-      } catch (error) {
-        if (error instanceof LLMError && error.kind === "rate_limit" && error.retry_after_ms !== undefined) {
-          reservation?.limited(error.retry_after_ms);
-        }
-        reservation?.settle();
-        throw error;
-      }
-    },
+  const attempt = (context: AttemptContext): Promise<LLMResponse> => {
+    if (budget === undefined) return send(run, context, limits, undefined);
+    if (budget.countsTokens) return counted(context);
+    const ask: AcquireOptions = {
+      promptTokens: 0,
+      maxWaitMs: config.retry.max_retry_after_ms,
+      maxTokens: prepared.max_tokens,
+      signal,
+      deadlineAt,
+    };
+    // Granted at once (the usual case) costs no promise and no clock reads.
+    const granted = budget.grantNow?.(ask);
+    if (granted !== undefined) return send(run, context, limits, granted);
+    return waited(context, ask);
+  };
+  const counted = async (context: AttemptContext): Promise<LLMResponse> => {
+    const promptTokens = await prepared.prompt_tokens(stop);
+    prepared.counted_prompt_tokens = promptTokens;
+    const ask: AcquireOptions = {
+      promptTokens,
+      maxWaitMs: config.retry.max_retry_after_ms,
+      maxTokens: prepared.max_tokens,
+      signal,
+      deadlineAt,
+    };
+    const granted = budget!.grantNow?.(ask);
+    return send(run, context, limits, granted ?? (await acquire(ask)));
+  };
+  const waited = async (context: AttemptContext, ask: AcquireOptions): Promise<LLMResponse> =>
+    send(run, context, limits, await acquire(ask));
+  const acquire = async (ask: AcquireOptions): Promise<Reservation> => {
+    const waitStarted = performance.now();
+    const reservation = await budget!.acquire(ask);
+    const waitedMs = performance.now() - waitStarted;
+    if (waitedMs >= 1) prepared.trace?.rateLimitWait(waitedMs, budget!.shared);
+    return reservation;
+  };
+  return retryWithBackoff({
+    run: attempt,
     maxRetries: config.max_retries,
     backoff: config.retry,
     attemptTimeoutMs,
@@ -79,7 +76,47 @@ export async function runAttempts(options: {
     signal,
     canRetry,
     onRetry: prepared.trace?.retry,
+  }).then(({ value: response, attempts }) => {
+    response.attempts = attempts;
+    return response;
   });
-  response.attempts = attempts;
-  return response;
+}
+
+/** One attempt with its reservation: sends, then settles the reservation with what the server reported. */
+function send(
+  run: (context: SendContext) => Promise<LLMResponse>,
+  context: AttemptContext,
+  limits: CallLimits,
+  reservation: Reservation | undefined,
+): Promise<LLMResponse> {
+  const sendContext: SendContext = {
+    attempt: context.attempt,
+    timeoutMs: context.timeoutMs,
+    timeoutLabel: context.timeoutLabel,
+    onSent: context.onSent,
+    signal: limits.signal,
+    idleTimeoutMs: limits.attemptTimeoutMs,
+    deadlineAt: limits.deadlineAt,
+    onHeaders: reservation === undefined ? undefined : (headers) => reservation.observe(headers),
+  };
+  let sent: Promise<LLMResponse>;
+  try {
+    sent = run(sendContext);
+  } catch (error) {
+    sent = Promise.reject(error);
+  }
+  if (reservation === undefined) return sent;
+  return sent.then(
+    (response) => {
+      reservation.settle(response.send_tokens);
+      return response;
+    },
+    (error: unknown) => {
+      if (error instanceof LLMError && error.kind === "rate_limit" && error.retry_after_ms !== undefined) {
+        reservation.limited(error.retry_after_ms);
+      }
+      reservation.settle();
+      throw error;
+    },
+  );
 }

@@ -85,17 +85,15 @@ export class OpenAI extends BaseLLM {
     });
   }
 
-  protected override async sendRequest(
-    prepared: PreparedRequest,
-    context: SendContext,
-  ): Promise<LLMResponse> {
-    const response = await postJson(this.#post(prepared, context, this.#jsonHeaders));
-    return mapOpenAIResponse({
-      body: response.body,
-      request_id: response.request_id,
-      response_format_type: prepared.response_format_type,
-      secrets: this.#secrets,
-    });
+  protected override sendRequest(prepared: PreparedRequest, context: SendContext): Promise<LLMResponse> {
+    return postJson(this.#post(prepared, context, this.#jsonHeaders)).then((response) =>
+      mapOpenAIResponse({
+        body: response.body,
+        request_id: response.request_id,
+        response_format_type: prepared.response_format_type,
+        secrets: this.#secrets,
+      }),
+    );
   }
 
   protected override async openStream(prepared: PreparedRequest, context: SendContext): Promise<OpenStream> {

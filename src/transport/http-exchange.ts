@@ -2,6 +2,7 @@ import type { Dispatcher } from "undici";
 import { abortedByCaller, LLMError } from "../core/llm-error.js";
 import { redactSecrets } from "../core/redact.js";
 import { AttemptTimer } from "./attempt-timer.js";
+import { OriginConnections } from "./http-agent.js";
 import { classifyHttpError } from "./classify-http-error.js";
 
 export type ResponseHeaders = Record<string, string | string[] | undefined>;
@@ -60,6 +61,9 @@ export class HttpExchange implements Dispatcher.DispatchHandler {
   #failure: LLMError | undefined;
   #settle: { resolve: () => void; reject: (error: LLMError) => void } | undefined;
   #wake: (() => void) | undefined;
+  /** Where the connection came from, to give it back once undici is done with the request. */
+  #connections: OriginConnections | undefined;
+  #connection: Dispatcher | undefined;
 
   constructor(request: PostRequest, streaming: boolean) {
     this.#request = request;
@@ -72,7 +76,7 @@ export class HttpExchange implements Dispatcher.DispatchHandler {
    * Sends the request. Resolves when the exchange is complete (buffered) or when a 2xx status and
    * headers have arrived (streaming); rejects with a classified {@link LLMError}.
    */
-  send(dispatcher: Dispatcher): Promise<void> {
+  send(target: Dispatcher | OriginConnections): Promise<void> {
     const settled = new Promise<void>((resolve, reject) => {
       this.#settle = { resolve, reject };
     });
@@ -83,6 +87,12 @@ export class HttpExchange implements Dispatcher.DispatchHandler {
     this.timer.onFire(() => this.#controller?.abort(new Error("attempt ended")));
     this.#request.onSent?.();
     const { origin, path, headers, body } = this.#request;
+    let dispatcher = target as Dispatcher;
+    if (target instanceof OriginConnections) {
+      this.#connections = target;
+      dispatcher = target.take();
+      this.#connection = dispatcher;
+    }
     dispatcher.dispatch({ origin, path, method: "POST", headers, body }, this);
     return settled;
   }
@@ -171,6 +181,7 @@ export class HttpExchange implements Dispatcher.DispatchHandler {
   }
 
   onResponseEnd(): void {
+    this.#giveBack();
     if (this.#failure) return;
     this.#ended = true;
     if (this.#isError) {
@@ -183,6 +194,7 @@ export class HttpExchange implements Dispatcher.DispatchHandler {
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    this.#giveBack();
     if (this.#failure) return;
     if (this.timer.reason !== undefined) {
       this.#fail(this.#abortError());
@@ -194,6 +206,14 @@ export class HttpExchange implements Dispatcher.DispatchHandler {
       this.#request.secrets,
     );
     this.#fail(new LLMError({ kind: "connection", message, retryable: true, cause: error }));
+  }
+
+  /** Undici is done with the request (it ended or failed): its connection may take the next one. */
+  #giveBack(): void {
+    const connection = this.#connection;
+    if (connection === undefined) return;
+    this.#connection = undefined;
+    this.#connections!.give(connection);
   }
 
   /** Fails with the classification of a non-2xx status and the error body read so far. */

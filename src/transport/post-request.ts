@@ -1,7 +1,7 @@
 import type { Dispatcher } from "undici";
 import { LLMError } from "../core/llm-error.js";
 import { redactSecrets } from "../core/redact.js";
-import { getSharedAgent, loadUndici } from "./http-agent.js";
+import { connectionsFor, loadUndici, type OriginConnections } from "./http-agent.js";
 import { firstHeader, HttpExchange, type PostRequest, type ResponseHeaders } from "./http-exchange.js";
 
 export type { PostRequest, ResponseHeaders } from "./http-exchange.js";
@@ -14,25 +14,32 @@ export interface JsonResponse {
   body: unknown;
 }
 
-/** The dispatcher to use; a promise only on the very first request, while undici loads. */
-function dispatcherFor(request: PostRequest): Dispatcher | Promise<Dispatcher> {
+/** Where to send: the request's own dispatcher, or its origin's shared connections (a promise only while undici loads). */
+function connectionsOf(request: PostRequest): Dispatcher | OriginConnections | Promise<OriginConnections> {
   if (request.dispatcher) return request.dispatcher;
   const undici = loadUndici();
-  return undici instanceof Promise ? undici.then(getSharedAgent) : getSharedAgent(undici);
+  return undici instanceof Promise
+    ? undici.then((module) => connectionsFor(module, request.origin))
+    : connectionsFor(undici, request.origin);
 }
 
 async function exchangeFor(request: PostRequest, streaming: boolean): Promise<HttpExchange> {
   const exchange = new HttpExchange(request, streaming);
-  const dispatcher = dispatcherFor(request);
-  await exchange.send(dispatcher instanceof Promise ? await dispatcher : dispatcher);
+  const target = connectionsOf(request);
+  await exchange.send(target instanceof Promise ? await target : target);
   return exchange;
 }
 
-/** Sends one POST and returns the parsed JSON body of a 2xx answer; everything else throws an LLMError. */
-export async function postJson(request: PostRequest): Promise<JsonResponse> {
+/** Sends one POST and returns the parsed JSON body of a 2xx answer; everything else rejects with an LLMError. */
+export function postJson(request: PostRequest): Promise<JsonResponse> {
   const exchange = new HttpExchange(request, false);
-  const dispatcher = dispatcherFor(request);
-  await exchange.send(dispatcher instanceof Promise ? await dispatcher : dispatcher);
+  const target = connectionsOf(request);
+  const sent =
+    target instanceof Promise ? target.then((ready) => exchange.send(ready)) : exchange.send(target);
+  return sent.then(() => parsedBody(exchange, request));
+}
+
+function parsedBody(exchange: HttpExchange, request: PostRequest): JsonResponse {
   const text = exchange.text();
   const request_id = firstHeader(exchange.headers, "x-request-id");
   try {

@@ -44,6 +44,15 @@ export function backoffDelayMs(
 /** Most 429 waits one call takes without spending `max_retries` (their total time is bounded too). */
 export const MAX_RATE_LIMIT_WAITS = 10;
 
+/** What one call's retry loop has spent so far. */
+interface RetryState {
+  sent: number;
+  retries: number;
+  rateLimitWaits: number;
+  rateLimitWaitedMs: number;
+  readonly onSent: () => void;
+}
+
 /**
  * Runs `run` until it succeeds, fails in a way that cannot succeed later, or retries run out.
  * Honours the server's wait (`retry_after_ms`) up to `max_retry_after_ms`; a longer wait, or one
@@ -51,65 +60,103 @@ export const MAX_RATE_LIMIT_WAITS = 10;
  * back is a wait, not a failure: it does not spend `max_retries` while this call's 429 waits add up
  * to at most `max_retry_after_ms` (and {@link MAX_RATE_LIMIT_WAITS}); past that it counts as a retry.
  * `attempts` (on the result, or on the error) says how many requests were sent.
+ *
+ * The first attempt is chained directly onto `run`'s promise; the loop (an async function) starts
+ * only once an attempt has failed, so the usual call costs no extra promises.
  */
-export async function retryWithBackoff<T>(options: RetryOptions<T>): Promise<{ value: T; attempts: number }> {
-  const random = options.random ?? Math.random;
-  let sent = 0;
-  const onSent = () => {
-    sent += 1;
+export function retryWithBackoff<T>(options: RetryOptions<T>): Promise<{ value: T; attempts: number }> {
+  const state: RetryState = {
+    sent: 0,
+    retries: 0,
+    rateLimitWaits: 0,
+    rateLimitWaitedMs: 0,
+    onSent: () => {
+      state.sent += 1;
+    },
   };
-  let retries = 0;
-  let rateLimitWaits = 0;
-  let rateLimitWaitedMs = 0;
-  for (let attempt = 0; ; attempt += 1) {
-    try {
-      if (options.signal?.aborted) throw abortedByCaller(options.signal);
-      let timeoutMs = options.attemptTimeoutMs;
-      let timeoutLabel = `timeout of ${options.attemptTimeoutMs / 1000}s`;
-      if (options.deadlineAt !== undefined) {
-        const remaining = options.deadlineAt - Date.now();
-        if (remaining <= 0)
-          throw new LLMError({ kind: "timeout", message: "total_timeout exceeded", retryable: false });
-        if (remaining < timeoutMs) {
-          timeoutMs = remaining;
-          timeoutLabel = "total_timeout";
-        }
-      }
-      const value = await options.run({ attempt, timeoutMs, timeoutLabel, onSent });
-      return { value, attempts: sent };
-    } catch (caught) {
-      if (!(caught instanceof LLMError)) throw caught;
-      caught.attempts = sent;
-      if (!caught.retryable) throw caught;
-      const requested = caught.retry_after_ms;
-      const maxWaitMs = options.backoff.max_retry_after_ms;
-      const freeWait =
-        caught.kind === "rate_limit" &&
-        requested !== undefined &&
-        rateLimitWaits < MAX_RATE_LIMIT_WAITS &&
-        rateLimitWaitedMs + requested <= maxWaitMs;
-      if (freeWait) {
-        rateLimitWaits += 1;
-        rateLimitWaitedMs += requested;
-      } else {
-        if (retries >= options.maxRetries) throw caught;
-        retries += 1;
-      }
-      if (options.canRetry && !options.canRetry()) throw caught;
-      if (requested !== undefined && requested > maxWaitMs) throw caught;
-      const delayMs = requested ?? backoffDelayMs(retries - 1, options.backoff, random);
-      if (options.deadlineAt !== undefined && Date.now() + delayMs >= options.deadlineAt) throw caught;
-      options.onRetry?.({ attempt: sent, error: caught, delayMs });
-      try {
-        await abortableDelay({
-          delayMs,
-          signal: options.signal,
-          onAbort: () => abortedByCaller(options.signal),
-        });
-      } catch (abort) {
-        (abort as LLMError).attempts = sent;
-        throw abort;
-      }
+  let first: Promise<T>;
+  try {
+    first = options.run(attemptContext(options, 0, state));
+  } catch (error) {
+    first = Promise.reject(error);
+  }
+  return first.then(
+    (value) => ({ value, attempts: state.sent }),
+    (error: unknown) => retryAfterFailure(options, state, error),
+  );
+}
+
+/** The context of attempt number `attempt`; throws when the call was aborted or is out of time. */
+function attemptContext<T>(options: RetryOptions<T>, attempt: number, state: RetryState): AttemptContext {
+  if (options.signal?.aborted) throw abortedByCaller(options.signal);
+  let timeoutMs = options.attemptTimeoutMs;
+  let timeoutLabel = `timeout of ${options.attemptTimeoutMs / 1000}s`;
+  if (options.deadlineAt !== undefined) {
+    const remaining = options.deadlineAt - Date.now();
+    if (remaining <= 0)
+      throw new LLMError({ kind: "timeout", message: "total_timeout exceeded", retryable: false });
+    if (remaining < timeoutMs) {
+      timeoutMs = remaining;
+      timeoutLabel = "total_timeout";
     }
+  }
+  return { attempt, timeoutMs, timeoutLabel, onSent: state.onSent };
+}
+
+/** The loop after a failed attempt: wait as the failure allows, try again, until done. */
+async function retryAfterFailure<T>(
+  options: RetryOptions<T>,
+  state: RetryState,
+  firstError: unknown,
+): Promise<{ value: T; attempts: number }> {
+  await waitBeforeRetry(options, state, firstError);
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      const value = await options.run(attemptContext(options, attempt, state));
+      return { value, attempts: state.sent };
+    } catch (caught) {
+      await waitBeforeRetry(options, state, caught);
+    }
+  }
+}
+
+/** Rethrows a failure that ends the call; otherwise waits the backoff or the server's wait. */
+async function waitBeforeRetry<T>(
+  options: RetryOptions<T>,
+  state: RetryState,
+  caught: unknown,
+): Promise<void> {
+  if (!(caught instanceof LLMError)) throw caught;
+  caught.attempts = state.sent;
+  if (!caught.retryable) throw caught;
+  const requested = caught.retry_after_ms;
+  const maxWaitMs = options.backoff.max_retry_after_ms;
+  const freeWait =
+    caught.kind === "rate_limit" &&
+    requested !== undefined &&
+    state.rateLimitWaits < MAX_RATE_LIMIT_WAITS &&
+    state.rateLimitWaitedMs + requested <= maxWaitMs;
+  if (freeWait) {
+    state.rateLimitWaits += 1;
+    state.rateLimitWaitedMs += requested;
+  } else {
+    if (state.retries >= options.maxRetries) throw caught;
+    state.retries += 1;
+  }
+  if (options.canRetry && !options.canRetry()) throw caught;
+  if (requested !== undefined && requested > maxWaitMs) throw caught;
+  const delayMs =
+    requested ?? backoffDelayMs(state.retries - 1, options.backoff, options.random ?? Math.random);
+  if (options.deadlineAt !== undefined && Date.now() + delayMs >= options.deadlineAt) throw caught;
+  options.onRetry?.({ attempt: state.sent, error: caught, delayMs });
+  try {
+    await abortableDelay({
+      delayMs,
+      signal: options.signal,
+      onAbort: () => abortedByCaller(options.signal),
+    });
+  } catch (abort) {
+    (abort as LLMError).attempts = state.sent;
+    throw abort;
   }
 }
