@@ -31,6 +31,5 @@ describe("connections: an origin's keep-alive connections are reused", () => {
     assert.deepEqual(statuses, Array(40).fill(LLMResponseStatus.SUCCESS));
     assert.equal(server.requests.length, 40);
     assert.ok(ports.size <= width, `${ports.size} connections for ${width} calls in flight`);
-    assert.ok(ports.size >= 1);
   });
 });

@@ -32,22 +32,14 @@ function attempts(options: Parameters<typeof runAttempts>[0], stop: () => void):
   const { signal, attemptTimeoutMs, deadlineAt } = limits;
   const attempt = (context: AttemptContext): Promise<LLMResponse> => {
     if (budget === undefined) return send(run, context, limits, undefined);
-    if (budget.countsTokens) return counted(context);
-    const ask: AcquireOptions = {
-      promptTokens: 0,
-      maxWaitMs: config.retry.max_retry_after_ms,
-      maxTokens: prepared.max_tokens,
-      signal,
-      deadlineAt,
-    };
-    // Granted at once (the usual case) costs no promise and no clock reads.
-    const granted = budget.grantNow?.(ask);
-    if (granted !== undefined) return send(run, context, limits, granted);
-    return waited(context, ask);
+    if (!budget.countsTokens) return reserved(context, 0);
+    return Promise.resolve(prepared.prompt_tokens(stop)).then((promptTokens) => {
+      prepared.counted_prompt_tokens = promptTokens;
+      return reserved(context, promptTokens);
+    });
   };
-  const counted = async (context: AttemptContext): Promise<LLMResponse> => {
-    const promptTokens = await prepared.prompt_tokens(stop);
-    prepared.counted_prompt_tokens = promptTokens;
+  /** Sends once the budget grants a turn: at once (the usual case: no promise, no clock reads) or after a wait. */
+  const reserved = (context: AttemptContext, promptTokens: number): Promise<LLMResponse> => {
     const ask: AcquireOptions = {
       promptTokens,
       maxWaitMs: config.retry.max_retry_after_ms,
@@ -56,10 +48,9 @@ function attempts(options: Parameters<typeof runAttempts>[0], stop: () => void):
       deadlineAt,
     };
     const granted = budget!.grantNow?.(ask);
-    return send(run, context, limits, granted ?? (await acquire(ask)));
+    if (granted !== undefined) return send(run, context, limits, granted);
+    return acquire(ask).then((reservation) => send(run, context, limits, reservation));
   };
-  const waited = async (context: AttemptContext, ask: AcquireOptions): Promise<LLMResponse> =>
-    send(run, context, limits, await acquire(ask));
   const acquire = async (ask: AcquireOptions): Promise<Reservation> => {
     const waitStarted = performance.now();
     const reservation = await budget!.acquire(ask);

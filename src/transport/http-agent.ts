@@ -1,4 +1,4 @@
-import type { Client, Dispatcher } from "undici";
+import type { Client } from "undici";
 
 type Undici = typeof import("undici");
 let undici: Undici | undefined;
@@ -41,7 +41,7 @@ export class OriginConnections {
   }
 
   /** A connection for one request; hand it back with {@link give} once undici is done with it. */
-  take(): Dispatcher {
+  take(): Client {
     let client = this.#free.pop();
     while (client?.destroyed) client = this.#free.pop();
     return (
@@ -50,8 +50,8 @@ export class OriginConnections {
     );
   }
 
-  give(client: Dispatcher): void {
-    this.#free.push(client as Client);
+  give(client: Client): void {
+    this.#free.push(client);
   }
 }
 

@@ -1,4 +1,4 @@
-import type { Dispatcher } from "undici";
+import type { Client, Dispatcher } from "undici";
 import { abortedByCaller, LLMError } from "../core/llm-error.js";
 import { redactSecrets } from "../core/redact.js";
 import { AttemptTimer } from "./attempt-timer.js";
@@ -63,7 +63,7 @@ export class HttpExchange implements Dispatcher.DispatchHandler {
   #wake: (() => void) | undefined;
   /** Where the connection came from, to give it back once undici is done with the request. */
   #connections: OriginConnections | undefined;
-  #connection: Dispatcher | undefined;
+  #connection: Client | undefined;
 
   constructor(request: PostRequest, streaming: boolean) {
     this.#request = request;
@@ -87,11 +87,11 @@ export class HttpExchange implements Dispatcher.DispatchHandler {
     this.timer.onFire(() => this.#controller?.abort(new Error("attempt ended")));
     this.#request.onSent?.();
     const { origin, path, headers, body } = this.#request;
-    let dispatcher = target as Dispatcher;
+    let dispatcher: Dispatcher = target as Dispatcher;
     if (target instanceof OriginConnections) {
       this.#connections = target;
-      dispatcher = target.take();
-      this.#connection = dispatcher;
+      this.#connection = target.take();
+      dispatcher = this.#connection;
     }
     dispatcher.dispatch({ origin, path, method: "POST", headers, body }, this);
     return settled;

@@ -23,20 +23,18 @@ function connectionsOf(request: PostRequest): Dispatcher | OriginConnections | P
     : connectionsFor(undici, request.origin);
 }
 
-async function exchangeFor(request: PostRequest, streaming: boolean): Promise<HttpExchange> {
+/** Sends the request; resolves once the exchange settles (see {@link HttpExchange.send}). */
+function exchangeFor(request: PostRequest, streaming: boolean): Promise<HttpExchange> {
   const exchange = new HttpExchange(request, streaming);
   const target = connectionsOf(request);
-  await exchange.send(target instanceof Promise ? await target : target);
-  return exchange;
+  const sent =
+    target instanceof Promise ? target.then((ready) => exchange.send(ready)) : exchange.send(target);
+  return sent.then(() => exchange);
 }
 
 /** Sends one POST and returns the parsed JSON body of a 2xx answer; everything else rejects with an LLMError. */
 export function postJson(request: PostRequest): Promise<JsonResponse> {
-  const exchange = new HttpExchange(request, false);
-  const target = connectionsOf(request);
-  const sent =
-    target instanceof Promise ? target.then((ready) => exchange.send(ready)) : exchange.send(target);
-  return sent.then(() => parsedBody(exchange, request));
+  return exchangeFor(request, false).then((exchange) => parsedBody(exchange, request));
 }
 
 function parsedBody(exchange: HttpExchange, request: PostRequest): JsonResponse {
