@@ -121,7 +121,12 @@ async function fetchClient(base, key) {
   };
 }
 
-async function directorClient(base, key) {
+/**
+ * director-llm's `OpenAI`. It streams with `for_each` (a callback per part, its cheapest way to
+ * read a stream, as the raw clients read theirs with a callback per event); `director-llm (for
+ * await)` reads the same stream part by part with `for await`, as the peers' adapters do.
+ */
+async function directorClient(base, key, { iterate = false } = {}) {
   const { OpenAI } = await import("director-llm");
   const llm = new OpenAI({ api_key: key, api_base: base, chat_model: MODEL });
   return {
@@ -132,8 +137,15 @@ async function directorClient(base, key) {
     },
     async stream(messages, onChunk) {
       const stream = llm.stream_chat_completions(messages);
-      for await (const part of stream) if (part.type === "text-delta") onChunk();
-      const response = await stream.response;
+      let response;
+      if (iterate) {
+        for await (const part of stream) if (part.type === "text-delta") onChunk();
+        response = await stream.response;
+      } else {
+        response = await stream.for_each((part) => {
+          if (part.type === "text-delta") onChunk();
+        });
+      }
       if (response.error) throw response.error;
     },
   };
@@ -298,6 +310,7 @@ export const CLIENTS = {
   undici: undiciClient,
   fetch: fetchClient,
   "director-llm": directorClient,
+  "director-llm (for await)": (base, key) => directorClient(base, key, { iterate: true }),
   openai: openaiClient,
   "ai-sdk": vercelClient,
   langchain: langchainClient,

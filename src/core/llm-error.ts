@@ -1,3 +1,4 @@
+import type { CallSignal } from "./call-abort.js";
 /**
  * What went wrong with a request, classified once where the response (or its absence) is seen.
  *
@@ -108,7 +109,7 @@ export class LLMError extends Error {
 }
 
 /** The error of a call whose caller's signal fired, at whatever stage. */
-export function abortedByCaller(signal?: AbortSignal): LLMError {
+export function abortedByCaller(signal?: CallSignal): LLMError {
   const reason: unknown = signal?.reason;
   // AbortSignal.timeout() aborts with a DOMException named TimeoutError.
   const timedOut = reason instanceof Error && reason.name === "TimeoutError";

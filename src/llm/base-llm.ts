@@ -1,4 +1,5 @@
 import type { BaseLLMConfig } from "../core/base-llm-config.js";
+import { CallAbort } from "../core/call-abort.js";
 import type { ChatCompletionOptions, ChatCompletionOptionsInput } from "../core/chat-options.js";
 import { LLMError } from "../core/llm-error.js";
 import { LLMResponse, LLMResponseStatus } from "../core/llm-response.js";
@@ -128,27 +129,24 @@ export abstract class BaseLLM {
   ): ChatStream {
     const { call, check, warning } = structuredOutput(normalizeCallOptions(options));
     const limits = resolveCallLimits(call, this.config);
-    const controller = new AbortController();
     let prepared: PreparedRequest;
     try {
       prepared = this.#traced(this.prepareRequest(messages, call, true), messages, call, true);
     } catch (error) {
       if (!(error instanceof LLMError)) throw error;
-      return new ChatStream(controller, async (stream) => {
+      return new ChatStream(new CallAbort(), async (stream) => {
         stream.push({ type: "error", error });
         return this.#finish(this.errorResponse(error, undefined), undefined);
       });
     }
-    const callerSignal = limits.signal;
-    return new ChatStream(controller, async (stream) => {
-      const forward = () => controller.abort(callerSignal?.reason);
-      if (callerSignal?.aborted) forward();
-      callerSignal?.addEventListener("abort", forward, { once: true });
+    // The stream's own abort (its `abort()` and `break`), following the caller's signal.
+    const abort = new CallAbort(limits.signal);
+    return new ChatStream(abort, async (stream) => {
       let assembler: StreamAssembler | undefined;
       try {
         const response = await this.#retry(
           prepared,
-          { ...limits, signal: controller.signal },
+          { ...limits, signal: abort },
           async (context) => {
             const open = await this.openStream(prepared, context);
             assembler = open.assembler;
@@ -199,7 +197,7 @@ export abstract class BaseLLM {
         );
         return this.#finish(partial, prepared);
       } finally {
-        callerSignal?.removeEventListener("abort", forward);
+        abort.dispose();
       }
     });
   }

@@ -1,3 +1,4 @@
+import type { CallSignal } from "../core/call-abort.js";
 import type { BaseLLMConfig } from "../core/base-llm-config.js";
 import {
   CHAT_OPTION_KEYS,
@@ -9,7 +10,7 @@ import { InvalidArgumentError } from "../core/usage-errors.js";
 
 /** A call's signal and time limits, resolved once from its options and the config. */
 export interface CallLimits {
-  signal: AbortSignal | undefined;
+  signal: CallSignal | undefined;
   /** Per-attempt limit, in ms (config `timeout` is in seconds). */
   attemptTimeoutMs: number;
   /** Absolute time (ms since epoch) by which the whole call must end, if any. */

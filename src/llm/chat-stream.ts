@@ -1,20 +1,23 @@
+import type { CallAbort } from "../core/call-abort.js";
+import { InvalidArgumentError } from "../core/usage-errors.js";
 import type { LLMResponse } from "../core/llm-response.js";
 import type { StreamPart } from "../core/stream-part.js";
 
 const END: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
 
 /**
- * A streamed call: an `AsyncIterable` of {@link StreamPart}s (iterate it once) and `response`,
- * the same normalized {@link LLMResponse} `chat_completions` would give, which always resolves.
- * Leaving the loop early (`break`) or calling `abort()` cancels the request; `response` then
- * resolves with `error.kind === "aborted"` and what had arrived.
+ * A streamed call: an `AsyncIterable` of {@link StreamPart}s and `response`, the same normalized
+ * {@link LLMResponse} `chat_completions` would give, which always resolves. Read the parts once,
+ * with `for await` or with {@link ChatStream.for_each}. Leaving the loop early (`break`) or calling
+ * `abort()` cancels the request; `response` then resolves with `error.kind === "aborted"` and what
+ * had arrived.
  */
 export class ChatStream implements AsyncIterable<StreamPart> {
   readonly response: Promise<LLMResponse>;
   /** Parts not yet read: `#parts[#head]` onwards (a moving head, not `shift()`). */
   #parts: StreamPart[] = [];
   #head = 0;
-  readonly #controller: AbortController;
+  readonly #abort: CallAbort;
   #closed = false;
   #iterated = false;
   /** Set once a `finish` or `error` part was read, or the reader left: nothing more is given. */
@@ -22,16 +25,20 @@ export class ChatStream implements AsyncIterable<StreamPart> {
   /** The reader waiting for the next part, handed it directly by `push`. */
   #waiting: ((result: IteratorResult<StreamPart>) => void) | undefined;
   #delivered = 0;
+  /** The `for_each` callback, called with each part as it is pushed. */
+  #sink: ((part: StreamPart) => void) | undefined;
+  /** What the `for_each` callback threw (the stream was aborted then). */
+  #sinkError: { error: unknown } | undefined;
 
   /** @internal Built by `BaseLLM.stream_chat_completions`. */
-  constructor(controller: AbortController, produce: (stream: ChatStream) => Promise<LLMResponse>) {
-    this.#controller = controller;
+  constructor(abort: CallAbort, produce: (stream: ChatStream) => Promise<LLMResponse>) {
+    this.#abort = abort;
     this.response = produce(this).finally(() => this.close());
   }
 
   /** Cancels the request at any stage. */
   abort(): void {
-    this.#controller.abort();
+    this.#abort.abort();
   }
 
   /** @internal Parts pushed so far (no retry once this is above zero). */
@@ -43,6 +50,10 @@ export class ChatStream implements AsyncIterable<StreamPart> {
   push(part: StreamPart): void {
     if (this.#closed) return;
     this.#delivered += 1;
+    if (this.#sink !== undefined) {
+      this.#give(part);
+      return;
+    }
     const waiting = this.#waiting;
     if (waiting !== undefined) {
       this.#waiting = undefined;
@@ -61,12 +72,49 @@ export class ChatStream implements AsyncIterable<StreamPart> {
   }
 
   /**
+   * Reads the stream by calling `onPart` with each part as it arrives (parts already received
+   * first), then resolves with `response`. The cheapest way to read a stream: no promise per part,
+   * where `for await` costs one. If `onPart` throws, the request is aborted, no further part is
+   * given, and the returned promise rejects with what it threw. A stream is read once, by this or
+   * by `for await`; a second reader gets a `TypeError`.
+   */
+  for_each(onPart: (part: StreamPart) => void): Promise<LLMResponse> {
+    if (typeof onPart !== "function") throw new InvalidArgumentError("onPart", "must be a function");
+    this.#startReading();
+    this.#sink = onPart;
+    const parts = this.#parts;
+    for (let index = this.#head; index < parts.length; index += 1) this.#give(parts[index]!);
+    this.#parts = [];
+    this.#head = 0;
+    return this.response.then((response) => {
+      if (this.#sinkError !== undefined) throw this.#sinkError.error;
+      return response;
+    });
+  }
+
+  #give(part: StreamPart): void {
+    if (this.#finished) return;
+    if (part.type === "finish" || part.type === "error") this.#finished = true;
+    try {
+      this.#sink!(part);
+    } catch (error) {
+      this.#sinkError = { error };
+      this.#finished = true;
+      this.abort();
+    }
+  }
+
+  #startReading(): void {
+    if (this.#iterated) throw new TypeError("a ChatStream can be read only once");
+    this.#iterated = true;
+  }
+
+  /**
    * A hand-written iterator rather than an async generator: one promise per part, a waiting
    * reader is handed the next part directly, and no generator machinery on the streaming hot path.
    */
   [Symbol.asyncIterator](): AsyncIterator<StreamPart> {
-    if (this.#iterated) throw new TypeError("a ChatStream can be iterated only once");
-    this.#iterated = true;
+    this.#startReading();
     return {
       next: () => this.#next(),
       return: () => {

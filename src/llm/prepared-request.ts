@@ -1,3 +1,4 @@
+import type { CallSignal } from "../core/call-abort.js";
 import type { LLMError } from "../core/llm-error.js";
 import type { LLMResponse } from "../core/llm-response.js";
 import type { StreamPart } from "../core/stream-part.js";
@@ -45,7 +46,7 @@ export interface PreparedRequest {
 
 /** What one attempt is given: the retry loop's context, the caller's signal and the call's limits. */
 export interface SendContext extends AttemptContext {
-  signal: AbortSignal | undefined;
+  signal: CallSignal | undefined;
   /** Idle limit of a stream, in ms (the attempt timeout; `deadlineAt` still applies). */
   idleTimeoutMs: number;
   /** Absolute time (ms since epoch) by which the whole call must end, if any. */

@@ -1,4 +1,5 @@
 import { createRequire } from "node:module";
+import { cachedCounter } from "../llm/cached-counter.js";
 import type { TokenEncoding } from "./openai-chat-model.js";
 import type { WireChatRequest, WireMessage, WireTool } from "./openai-chat-api.js";
 
@@ -23,14 +24,14 @@ export function hasExactTokenizer(): boolean {
  * The token counter of an encoding, from `gpt-tokenizer` (pure JS, OpenAI's own BPE ranks), an
  * optional peer dependency: it weighs about 55 MB installed, so it is only used where installed;
  * otherwise counts are estimates ({@link estimateTokens}). Loaded on first use, synchronously, so
- * importing director-llm stays fast.
+ * importing director-llm stays fast. Counts of texts seen before are remembered ({@link cachedCounter}).
  */
 function counter(encoding: TokenEncoding): CountTokens {
   let count = encoders.get(encoding);
   if (count === undefined) {
     try {
       const module = require(`gpt-tokenizer/cjs/encoding/${encoding}`) as { countTokens: CountTokens };
-      count = (text: string) => module.countTokens(text);
+      count = cachedCounter((text: string) => module.countTokens(text));
     } catch {
       count = estimateTokens;
     }

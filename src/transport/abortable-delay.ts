@@ -1,9 +1,10 @@
+import type { CallSignal } from "../core/call-abort.js";
 import { timerDelay } from "./timer-limits.js";
 
 /** Waits `delayMs`, or rejects with `onAbort()` as soon as `signal` fires. Leaves no timer or listener. */
 export function abortableDelay(options: {
   delayMs: number;
-  signal?: AbortSignal | undefined;
+  signal?: CallSignal | undefined;
   onAbort: () => Error;
 }): Promise<void> {
   const { delayMs, signal, onAbort } = options;

@@ -1,3 +1,4 @@
+import type { CallSignal } from "../core/call-abort.js";
 import { timerDelay } from "./timer-limits.js";
 
 /** Why an attempt ended early: our own time limit, or the caller's signal. */
@@ -10,7 +11,7 @@ export type AttemptAbortReason = "timeout" | "aborted";
  * caller signal, so nothing is left behind.
  */
 export class AttemptTimer {
-  readonly #callerSignal: AbortSignal | undefined;
+  readonly #callerSignal: CallSignal | undefined;
   #timer: NodeJS.Timeout | undefined;
   #reason: AttemptAbortReason | undefined;
   #onFire: ((reason: AttemptAbortReason) => void) | undefined;
@@ -20,7 +21,7 @@ export class AttemptTimer {
   #dueAt = Number.POSITIVE_INFINITY;
   readonly #onCallerAbort = () => this.#fire("aborted");
 
-  constructor(callerSignal: AbortSignal | undefined, timeoutMs: number) {
+  constructor(callerSignal: CallSignal | undefined, timeoutMs: number) {
     this.#callerSignal = callerSignal;
     if (callerSignal?.aborted) {
       this.#reason = "aborted";

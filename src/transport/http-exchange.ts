@@ -1,3 +1,4 @@
+import type { CallSignal } from "../core/call-abort.js";
 import type { Client, Dispatcher } from "undici";
 import { abortedByCaller, LLMError } from "../core/llm-error.js";
 import { redactSecrets } from "../core/redact.js";
@@ -19,7 +20,7 @@ export interface PostRequest {
   timeoutMs: number;
   /** What a timeout is called in the error message, e.g. `timeout of 30s`. */
   timeoutLabel: string;
-  signal?: AbortSignal | undefined;
+  signal?: CallSignal | undefined;
   maxResponseBytes: number;
   /** Texts to remove from every error message (the API key). */
   secrets: readonly string[];

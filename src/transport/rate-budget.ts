@@ -1,3 +1,4 @@
+import type { CallSignal } from "../core/call-abort.js";
 /** Response headers as undici hands them over. */
 export type BudgetHeaders = Readonly<Record<string, string | string[] | undefined>>;
 
@@ -17,7 +18,7 @@ export interface AcquireOptions {
   promptTokens: number;
   /** The output budget the request sends: OpenAI's limiter charges it up front. */
   maxTokens: number;
-  signal?: AbortSignal | undefined;
+  signal?: CallSignal | undefined;
   /** Absolute time (ms since epoch) by which the whole call must end. */
   deadlineAt?: number | undefined;
   /** Longest wait for budget, in ms; a longer one fails at once as `rate_limit` (like a long `retry-after`). */

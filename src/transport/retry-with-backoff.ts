@@ -1,3 +1,4 @@
+import type { CallSignal } from "../core/call-abort.js";
 import type { RetryBackoff } from "../core/base-llm-config.js";
 import { abortedByCaller, LLMError } from "../core/llm-error.js";
 import { abortableDelay } from "./abortable-delay.js";
@@ -22,7 +23,7 @@ export interface RetryOptions<T> {
   attemptTimeoutMs: number;
   /** Absolute time (ms since epoch) by which the whole call must end, if any. */
   deadlineAt?: number | undefined;
-  signal?: AbortSignal | undefined;
+  signal?: CallSignal | undefined;
   /** Asked before each retry; `false` stops retrying (a stream that already delivered parts). */
   canRetry?: (() => boolean) | undefined;
   /** Random source in [0, 1), for jitter. */
