@@ -17,13 +17,31 @@ const fleetOnly = process.argv.includes("--fleet-only");
 const skipFleet = process.argv.includes("--no-fleet");
 const skipFootprint = process.argv.includes("--no-footprint") || fleetOnly;
 const N = quick
-  ? { seq: 300, conc: 3000, streams: 100, rl: 100, repeats: 2, cold: 10 }
-  : { seq: 2000, conc: 20000, streams: 500, rl: 300, repeats: 2, cold: 10 };
+  ? { seq: 300, conc: 3000, streams: 300, rl: 100, repeats: 2, cold: 10 }
+  : { seq: 2000, conc: 20000, streams: 3000, rl: 300, repeats: 2, cold: 10 };
 const onlyArgument = process.argv.find((argument) => argument.startsWith("--only="));
 const only = onlyArgument ? onlyArgument.slice(7).split(",") : undefined;
 const pick = (names) => (only ? names.filter((name) => only.includes(name)) : names);
-const CLIENTS = pick(["undici-pool", "undici", "director-llm", "openai", "ai-sdk", "langchain", "fetch"]);
+const CLIENTS = pick([
+  "undici-pool",
+  "undici",
+  "director-llm",
+  "director-llm (for await)",
+  "openai",
+  "ai-sdk",
+  "langchain",
+  "fetch",
+]);
 const STREAMING = CLIENTS.filter((name) => name !== "fetch");
+/** The same client as `director-llm` except in how it reads a stream: measured only streaming. */
+const STREAM_ONLY = new Set(["director-llm (for await)"]);
+/**
+ * `--pin`: the server on CPU 1 and each measured client process on CPU 0 (`taskset`), so neither
+ * competes with the other for a core; results go to results-pinned.md. Fleet and cold-start
+ * runs are never pinned.
+ */
+const pin = process.argv.includes("--pin");
+const pinned = (cpu, command, args) => (pin ? ["taskset", ["-c", String(cpu), command, ...args]] : [command, args]);
 const PEERS = pick(["director-llm", "openai", "ai-sdk", "langchain"]);
 
 function median(values) {
@@ -35,7 +53,7 @@ function median(values) {
 
 function startServer() {
   return new Promise((resolvePort, reject) => {
-    const child = spawn(process.execPath, [join(here, "server.mjs")], {
+    const child = spawn(...pinned(1, process.execPath, [join(here, "server.mjs")]), {
       stdio: ["ignore", "pipe", "inherit"],
     });
     child.stdout.once("data", (data) => resolvePort({ child, port: JSON.parse(data.toString()).port }));
@@ -44,7 +62,7 @@ function startServer() {
 }
 
 function worker(args) {
-  const output = execFileSync(process.execPath, [join(here, "worker.mjs"), ...args.map(String)], {
+  const output = execFileSync(...pinned(0, process.execPath, [join(here, "worker.mjs"), ...args.map(String)]), {
     encoding: "utf8",
     timeout: 600_000,
   });
@@ -219,10 +237,12 @@ try {
     const order = repeat % 2 === 0 ? CLIENTS : [...CLIENTS].reverse();
     for (const name of order) {
       log(
-        `  repeat ${repeat + 1}: ${name} sequential, concurrent${STREAMING.includes(name) ? ", streaming" : ""}`,
+        `  repeat ${repeat + 1}: ${name} ${STREAM_ONLY.has(name) ? "" : "sequential, concurrent"}${STREAMING.includes(name) ? ", streaming" : ""}`,
       );
-      record("seq", name, worker(["seq", name, base, N.seq, 1]));
-      record("conc", name, worker(["conc", name, base, N.conc, 64]));
+      if (!STREAM_ONLY.has(name)) {
+        record("seq", name, worker(["seq", name, base, N.seq, 1]));
+        record("conc", name, worker(["conc", name, base, N.conc, 64]));
+      }
       if (STREAMING.includes(name)) record("stream", name, worker(["stream", name, base, N.streams, 16]));
     }
     for (const name of repeat % 2 === 0 ? PEERS : [...PEERS].reverse()) {
@@ -318,7 +338,7 @@ const bestRl = (N.rl - 20) / 20;
 
 const lines = [];
 lines.push(
-  `Run: ${new Date().toISOString().slice(0, 10)}, ${cpus().length} x ${cpus()[0]?.model ?? "cpu"}, Node ${process.version}, \`cd bench && npm ci && npm run bench${quick ? " -- --quick" : ""}\`, ${N.repeats} repeats per client (alternated), medians.`,
+  `Run: ${new Date().toISOString().slice(0, 10)}, ${cpus().length} x ${cpus()[0]?.model ?? "cpu"}, Node ${process.version}, \`cd bench && npm ci && npm run bench${quick || pin ? " --" : ""}${quick ? " --quick" : ""}${pin ? " --pin" : ""}\`, ${N.repeats} repeats per client (alternated), medians${pin ? "; server pinned to CPU 1, each client process to CPU 0" : ""}.`,
 );
 lines.push("");
 if (!fleetOnly) {
@@ -329,7 +349,7 @@ if (!fleetOnly) {
   for (const name of CLIENTS) {
     const seq = m(name, "seq", "median_us");
     lines.push(
-      `| ${name} | ${fmt(seq)} (${fmt(m(name, "seq", "p99_us"))}) | ${name === FLOOR ? "0" : fmt(seq - undiciSeq)} | ${fmt(m(name, "conc", "rps"))} | ${ratio(m(name, "conc", "rps"), undiciRps)} | ${fmt(m(name, "conc", "cpu_ms_per_1000"))} | ${fmt(m(name, "conc", "peak_rss_mb"))} | ${fmt(m(name, "stream", "chunks_per_s"))} | ${ratio(m(name, "stream", "chunks_per_s"), undiciChunks)} | ${fmt(m(name, "stream", "ttfc_ms"), 2)} |`,
+      `| ${name} | ${fmt(seq)} (${fmt(m(name, "seq", "p99_us"))}) | ${name === FLOOR ? "0" : seq === undefined ? "-" : fmt(seq - undiciSeq)} | ${fmt(m(name, "conc", "rps"))} | ${ratio(m(name, "conc", "rps"), undiciRps)} | ${fmt(m(name, "conc", "cpu_ms_per_1000"))} | ${fmt(m(name, "conc", "peak_rss_mb"))} | ${fmt(m(name, "stream", "chunks_per_s"))} | ${ratio(m(name, "stream", "chunks_per_s"), undiciChunks)} | ${fmt(m(name, "stream", "ttfc_ms"), 2)} |`,
     );
   }
   lines.push("");
@@ -390,7 +410,7 @@ if (!skipFootprint) {
     lines.push(`| ${name} | ${value.packages} | ${fmt(value.mb, 1)} |`);
 }
 const table = lines.join("\n");
-const suffix = `${quick ? "-quick" : ""}${fleetOnly ? "-fleet" : ""}`;
+const suffix = `${quick ? "-quick" : ""}${fleetOnly ? "-fleet" : ""}${pin ? "-pinned" : ""}`;
 writeFileSync(join(here, `results${suffix}.md`), `${table}\n`);
 writeFileSync(join(here, `results${suffix}.json`), `${JSON.stringify({ runs, cold, installs }, null, 1)}\n`);
 process.stdout.write(`${table}\n`);

@@ -36,10 +36,11 @@ if (scenario === "ratelimit") {
   const warm = await CLIENTS[name](base.replace(/\/rl\/v1$/, "/v1"), key);
   await warm.call(longPrompt(-1));
 } else {
-  for (let index = 0; index < 50; index += 1) {
-    if (scenario === "stream") await client.stream(shortPrompt, () => {});
-    else await client.call(shortPrompt);
-  }
+  // At the scenario's width, so every connection it uses is open before the clock starts.
+  const width = scenario === "seq" ? 1 : concurrency;
+  await pool(Math.max(50, width * 4), width, () =>
+    scenario === "stream" ? client.stream(shortPrompt, () => {}) : client.call(shortPrompt),
+  );
 }
 const cpuBefore = process.cpuUsage();
 const started = performance.now();
