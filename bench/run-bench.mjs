@@ -18,7 +18,7 @@ const skipFleet = process.argv.includes("--no-fleet");
 const skipFootprint = process.argv.includes("--no-footprint") || fleetOnly;
 const N = quick
   ? { seq: 300, conc: 3000, streams: 300, rl: 100, repeats: 2, cold: 10 }
-  : { seq: 2000, conc: 20000, streams: 3000, rl: 300, repeats: 2, cold: 10 };
+  : { seq: 5000, conc: 20000, streams: 3000, rl: 300, repeats: 2, cold: 10 };
 const onlyArgument = process.argv.find((argument) => argument.startsWith("--only="));
 const only = onlyArgument ? onlyArgument.slice(7).split(",") : undefined;
 const pick = (names) => (only ? names.filter((name) => only.includes(name)) : names);
@@ -41,7 +41,8 @@ const STREAM_ONLY = new Set(["director-llm (for await)"]);
  * runs are never pinned.
  */
 const pin = process.argv.includes("--pin");
-const pinned = (cpu, command, args) => (pin ? ["taskset", ["-c", String(cpu), command, ...args]] : [command, args]);
+const pinned = (cpu, command, args) =>
+  pin ? ["taskset", ["-c", String(cpu), command, ...args]] : [command, args];
 const PEERS = pick(["director-llm", "openai", "ai-sdk", "langchain"]);
 
 function median(values) {
@@ -62,10 +63,13 @@ function startServer() {
 }
 
 function worker(args) {
-  const output = execFileSync(...pinned(0, process.execPath, [join(here, "worker.mjs"), ...args.map(String)]), {
-    encoding: "utf8",
-    timeout: 600_000,
-  });
+  const output = execFileSync(
+    ...pinned(0, process.execPath, [join(here, "worker.mjs"), ...args.map(String)]),
+    {
+      encoding: "utf8",
+      timeout: 600_000,
+    },
+  );
   return JSON.parse(output.trim().split("\n").at(-1));
 }
 
@@ -336,9 +340,12 @@ const undiciChunks = m(FLOOR, "stream", "chunks_per_s");
 // The buckets start full: 20 requests at once, then 20 per second.
 const bestRl = (N.rl - 20) / 20;
 
+/** The flags this run was given, as they would be typed (a client name with a space quoted). */
+const flags = process.argv.slice(2).map((flag) => (flag.includes(" ") ? `"${flag}"` : flag));
+const commandLine = flags.length > 0 ? ` -- ${flags.join(" ")}` : "";
 const lines = [];
 lines.push(
-  `Run: ${new Date().toISOString().slice(0, 10)}, ${cpus().length} x ${cpus()[0]?.model ?? "cpu"}, Node ${process.version}, \`cd bench && npm ci && npm run bench${quick || pin ? " --" : ""}${quick ? " --quick" : ""}${pin ? " --pin" : ""}\`, ${N.repeats} repeats per client (alternated), medians${pin ? "; server pinned to CPU 1, each client process to CPU 0" : ""}.`,
+  `Run: ${new Date().toISOString().slice(0, 10)}, ${cpus().length} x ${cpus()[0]?.model ?? "cpu"}, Node ${process.version}, \`cd bench && npm ci && npm run bench${commandLine}\`, ${N.repeats} repeats per client (alternated), medians${pin ? "; server pinned to CPU 1, each client process to CPU 0" : ""}.`,
 );
 lines.push("");
 if (!fleetOnly) {

@@ -84,6 +84,21 @@ describe("AnthropicAI faults: every one typed", () => {
     );
   });
 
+  it("for_each reads a Claude stream as for await does: the same parts and response", async () => {
+    const overloaded =
+      'event: error\ndata: {"type":"error","error":{"details":null,"type":"overloaded_error","message":"Overloaded"}}\n\n';
+    server.script(ssePieces([Buffer.from(start + textBlock("Half")), Buffer.from(overloaded)]));
+    const parts: StreamPart[] = [];
+    const res = await claudeFor(server)
+      .stream_chat_completions(HI)
+      .for_each((part) => parts.push(part));
+    assert.deepStrictEqual([res.error?.kind, res.content, res.attempts], ["overloaded", "Half", 1]);
+    assert.deepStrictEqual(
+      parts.map((part) => (part.type === "text-delta" ? part.text : part.type)),
+      ["Half", "error"],
+    );
+  });
+
   it("a stream that only pings is stalled: pings are not progress", async () => {
     server.script(ssePieces([Buffer.from(start + ping)], { stall: true }));
     const res = await claudeFor(server, { timeout: 0.4 }).stream_chat_completions(HI).response;
