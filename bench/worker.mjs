@@ -5,7 +5,10 @@ import { CLIENTS } from "./clients.mjs";
 const [scenario, name, base, countText, concurrencyText, key = "sk-bench"] = process.argv.slice(2);
 const count = Number(countText);
 const concurrency = Number(concurrencyText);
-const client = await CLIENTS[name](base, key);
+const factory = name.startsWith("ladder:")
+  ? (await import("./ladder-clients.mjs")).LADDER[name]
+  : CLIENTS[name];
+const client = await factory(base, key);
 const shortPrompt = [{ role: "user", content: "Say something about benchmarks." }];
 const longPrompt = (index) => [
   {

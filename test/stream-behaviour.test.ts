@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import { LLMResponseStatus, type StreamPart } from "../src/index.js";
 import { clientFor, HELLO, timed } from "./helpers/client.js";
 import { completion, json } from "./helpers/handlers.js";
-import { chunk, frame, sse, ssePieces } from "./helpers/sse.js";
+import { chunk, frame, sse, ssePieces, usageChunk } from "./helpers/sse.js";
 import { type TestServer, useTestServer } from "./helpers/test-server.js";
 
 async function collect(iterable: AsyncIterable<StreamPart>): Promise<StreamPart[]> {
@@ -12,13 +12,7 @@ async function collect(iterable: AsyncIterable<StreamPart>): Promise<StreamPart[
   return parts;
 }
 
-const usage = {
-  id: "chatcmpl-s",
-  object: "chat.completion.chunk",
-  model: "gpt-4o-mini",
-  choices: [],
-  usage: { prompt_tokens: 9, completion_tokens: 4, total_tokens: 13 },
-};
+const usage = usageChunk(9, 4);
 
 describe("streaming", () => {
   let server: TestServer;

@@ -3,16 +3,10 @@ import { getEventListeners } from "node:events";
 import { describe, it } from "node:test";
 import { InvalidArgumentError, LLMResponseStatus, type StreamPart } from "../src/index.js";
 import { clientFor, HELLO } from "./helpers/client.js";
-import { chunk, frame, sse } from "./helpers/sse.js";
+import { chunk, frame, sse, usageChunk } from "./helpers/sse.js";
 import { type TestServer, useTestServer } from "./helpers/test-server.js";
 
-const usage = {
-  id: "chatcmpl-s",
-  object: "chat.completion.chunk",
-  model: "gpt-4o-mini",
-  choices: [],
-  usage: { prompt_tokens: 9, completion_tokens: 3, total_tokens: 12 },
-};
+const usage = usageChunk(9, 3);
 const ANSWER = frame([
   chunk({ role: "assistant", content: "" }),
   chunk({ content: "one " }),

@@ -73,3 +73,14 @@ export function chunk(
     ...extra,
   };
 }
+
+/** The last chunk of a stream with `include_usage`: no choices, the usage. */
+export function usageChunk(prompt_tokens: number, completion_tokens: number) {
+  return {
+    id: "chatcmpl-s",
+    object: "chat.completion.chunk",
+    model: "gpt-4o-mini",
+    choices: [],
+    usage: { prompt_tokens, completion_tokens, total_tokens: prompt_tokens + completion_tokens },
+  };
+}
