@@ -75,8 +75,9 @@ export class ChatStream implements AsyncIterable<StreamPart> {
    * Reads the stream by calling `onPart` with each part as it arrives (parts already received
    * first), then resolves with `response`. The cheapest way to read a stream: no promise per part,
    * where `for await` costs one. If `onPart` throws, the request is aborted, no further part is
-   * given, and the returned promise rejects with what it threw. A stream is read once, by this or
-   * by `for await`; a second reader gets a `TypeError`.
+   * given, and the returned promise rejects with what it threw. `onPart` is called synchronously: a
+   * promise it returns is not awaited. A stream is read once, by this or by `for await`; a second
+   * reader gets a `TypeError`.
    */
   for_each(onPart: (part: StreamPart) => void): Promise<LLMResponse> {
     if (typeof onPart !== "function") throw new InvalidArgumentError("onPart", "must be a function");
