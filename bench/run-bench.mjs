@@ -2,14 +2,16 @@
 // Side-by-side benchmark: director-llm against the openai SDK, the Vercel AI SDK, LangChain.js,
 // raw undici and fetch, on one loopback server in its own process, in the same run. Each
 // measurement runs in a fresh process; clients are alternated and each is repeated; the table
-// reports medians and ratios to raw undici from this run.  `npm run bench` (full) or
-// `npm run bench -- --quick` (under 2 minutes). Writes results.md and results.json.
+// reports medians and ratios to undici's fastest path (a Pool) from this run.  `npm run bench`
+// (full) or `npm run bench -- --quick` (under 2 minutes); `--pin` pins the server and the measured
+// clients to CPUs of their own. Writes results.md and results.json (or results-pinned.*).
 import { execFileSync, spawn } from "node:child_process";
 import { createServer as createNetServer } from "node:net";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { COLD_START } from "./clients.mjs";
+import { hasTaskset, median, nodeCommand, startServer } from "./harness.mjs";
 
 const here = import.meta.dirname ?? new URL(".", import.meta.url).pathname;
 const quick = process.argv.includes("--quick");
@@ -41,35 +43,14 @@ const STREAM_ONLY = new Set(["director-llm (for await)"]);
  * runs are never pinned.
  */
 const pin = process.argv.includes("--pin");
-const pinned = (cpu, command, args) =>
-  pin ? ["taskset", ["-c", String(cpu), command, ...args]] : [command, args];
+if (pin && !hasTaskset()) throw new Error("--pin needs taskset (util-linux) on the PATH");
 const PEERS = pick(["director-llm", "openai", "ai-sdk", "langchain"]);
 
-function median(values) {
-  const sorted = values.filter((value) => value !== undefined).sort((a, b) => a - b);
-  if (sorted.length === 0) return undefined;
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
-function startServer() {
-  return new Promise((resolvePort, reject) => {
-    const child = spawn(...pinned(1, process.execPath, [join(here, "server.mjs")]), {
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    child.stdout.once("data", (data) => resolvePort({ child, port: JSON.parse(data.toString()).port }));
-    child.once("exit", (code) => reject(new Error(`server exited ${code}`)));
-  });
-}
-
 function worker(args) {
-  const output = execFileSync(
-    ...pinned(0, process.execPath, [join(here, "worker.mjs"), ...args.map(String)]),
-    {
-      encoding: "utf8",
-      timeout: 600_000,
-    },
-  );
+  const output = execFileSync(...nodeCommand([join(here, "worker.mjs"), ...args.map(String)], { pin }), {
+    encoding: "utf8",
+    timeout: 600_000,
+  });
   return JSON.parse(output.trim().split("\n").at(-1));
 }
 
@@ -224,7 +205,7 @@ function footprint(spec) {
 const log = (text) => process.stderr.write(`${text}\n`);
 log(`director-llm bench (${quick ? "quick" : "full"}): building the library`);
 execFileSync("npm", ["run", "build"], { cwd: resolve(here, ".."), stdio: "ignore" });
-const { child, port } = await startServer();
+const { child, port } = await startServer({ pin });
 const base = `http://127.0.0.1:${port}/v1`;
 const runs = { seq: {}, conc: {}, stream: {}, ratelimit: {}, fleet: {} };
 const redis = await startRedis();

@@ -4,10 +4,11 @@
 // runs on CPU 1 and each client process on CPU 0 (`taskset`, when installed), so the client's CPU
 // is not shared with the server's; clients alternate, each repeated, medians. Writes
 // results-ladder.md.  `node run-ladder.mjs [--repeats=5] [--streams=3000]`
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join, resolve } from "node:path";
+import { hasTaskset, median, nodeCommand, startServer } from "./harness.mjs";
 import { LADDER, LADDER_LAYERS } from "./ladder-clients.mjs";
 
 const here = import.meta.dirname ?? new URL(".", import.meta.url).pathname;
@@ -15,44 +16,28 @@ const option = (name, fallback) =>
   Number(process.argv.find((argument) => argument.startsWith(`--${name}=`))?.split("=")[1] ?? fallback);
 const repeats = option("repeats", 5);
 const streams = option("streams", 3000);
-let taskset = true;
-try {
-  execFileSync("sh", ["-c", "command -v taskset"], { stdio: "ignore" });
-} catch {
-  taskset = false;
-}
-const pinned = (cpu, args) =>
-  taskset ? ["taskset", ["-c", String(cpu), process.execPath, ...args]] : [process.execPath, args];
+const pin = hasTaskset();
 const CLIENTS = ["undici-pool", ...Object.keys(LADDER), "director-llm"];
 
 execFileSync("npm", ["run", "build"], { cwd: resolve(here, ".."), stdio: "ignore" });
-const server = spawn(...pinned(1, [join(here, "server.mjs")]), { stdio: ["ignore", "pipe", "inherit"] });
-const port = await new Promise((resolvePort, reject) => {
-  server.stdout.once("data", (data) => resolvePort(JSON.parse(data.toString()).port));
-  server.once("exit", (code) => reject(new Error(`server exited ${code}`)));
-});
+const { child: server, port } = await startServer({ pin });
 const runs = Object.fromEntries(CLIENTS.map((name) => [name, []]));
 try {
   for (let repeat = 0; repeat < repeats; repeat += 1) {
     for (const name of repeat % 2 === 0 ? CLIENTS : [...CLIENTS].reverse()) {
       process.stderr.write(`  repeat ${repeat + 1}: ${name}\n`);
       const args = [join(here, "worker.mjs"), "stream", name, `http://127.0.0.1:${port}/v1`, streams, 16];
-      const output = execFileSync(...pinned(0, args), { encoding: "utf8", timeout: 300_000 });
+      const output = execFileSync(...nodeCommand(args, { pin }), { encoding: "utf8", timeout: 300_000 });
       runs[name].push(JSON.parse(output.trim().split("\n").at(-1)));
     }
   }
 } finally {
   server.kill("SIGTERM");
 }
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
 const cpu = (name) => median(runs[name].map((run) => run.cpu_ms_per_1000));
 const rate = (name) => median(runs[name].map((run) => run.chunks_per_s));
 const lines = [
-  `Run: ${new Date().toISOString().slice(0, 10)}, ${cpus().length} x ${cpus()[0]?.model ?? "cpu"}, Node ${process.version}, \`cd bench && node run-ladder.mjs\`, ${streams} streams of 200 chunks at concurrency 16 per run, ${repeats} runs per client (alternated), medians; ${taskset ? "server on CPU 1, clients on CPU 0" : "not pinned (no taskset)"}.`,
+  `Run: ${new Date().toISOString().slice(0, 10)}, ${cpus().length} x ${cpus()[0]?.model ?? "cpu"}, Node ${process.version}, \`cd bench && node run-ladder.mjs\`, ${streams} streams of 200 chunks at concurrency 16 per run, ${repeats} runs per client (alternated), medians; ${pin ? "server on CPU 1, clients on CPU 0" : "not pinned (no taskset)"}.`,
   "",
   "| client | what it adds | client CPU µs / stream | added, µs | chunks/s | vs undici-pool |",
   "| --- | --- | --- | --- | --- | --- |",
