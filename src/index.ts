@@ -31,6 +31,8 @@ export type { LLMUsage } from "./llm/usage-meter.js";
 export { OPENAI_PRICES, PRICES_AS_OF } from "./openai/openai-prices.js";
 export type { ModelPrice } from "./openai/openai-prices.js";
 export type { OpenStream, PreparedRequest, SendContext, StreamAssembler } from "./llm/base-llm.js";
+/** The type of `SendContext.signal`: a caller's `AbortSignal`, or the library's own abort of a stream. */
+export type { CallSignal } from "./core/call-abort.js";
 export { AnthropicAI, ANTHROPIC_VERSION } from "./anthropic/anthropic-ai.js";
 export {
   ANTHROPIC_MODELS,

@@ -95,7 +95,7 @@ export class ChatStream implements AsyncIterable<StreamPart> {
 
   #give(part: StreamPart): void {
     if (this.#finished) return;
-    if (part.type === "finish" || part.type === "error") this.#finished = true;
+    this.#noteLast(part);
     try {
       this.#sink!(part);
     } catch (error) {
@@ -143,8 +143,13 @@ export class ChatStream implements AsyncIterable<StreamPart> {
   }
 
   #take(part: StreamPart): IteratorResult<StreamPart> {
-    if (part.type === "finish" || part.type === "error") this.#finished = true;
+    this.#noteLast(part);
     return { value: part, done: false };
+  }
+
+  /** A `finish` or `error` part is the last one a reader is given. */
+  #noteLast(part: StreamPart): void {
+    if (part.type === "finish" || part.type === "error") this.#finished = true;
   }
 
   #end(): IteratorReturnResult<undefined> {

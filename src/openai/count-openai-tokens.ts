@@ -24,7 +24,8 @@ export function hasExactTokenizer(): boolean {
  * The token counter of an encoding, from `gpt-tokenizer` (pure JS, OpenAI's own BPE ranks), an
  * optional peer dependency: it weighs about 55 MB installed, so it is only used where installed;
  * otherwise counts are estimates ({@link estimateTokens}). Loaded on first use, synchronously, so
- * importing director-llm stays fast. Counts of texts seen before are remembered ({@link cachedCounter}).
+ * importing director-llm stays fast. Counts of texts seen before are remembered
+ * ({@link cachedCounter}).
  */
 function counter(encoding: TokenEncoding): CountTokens {
   let count = encoders.get(encoding);
