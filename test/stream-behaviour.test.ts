@@ -144,6 +144,25 @@ describe("streaming", () => {
     assert.ok(elapsedMs >= 360 && elapsedMs < 2000, `took ${elapsedMs} ms`);
   });
 
+  it("the idle limit counts from the headers: late headers, then a stall, time out a full limit later", async () => {
+    server.script((_request, response) => {
+      const timer = setTimeout(() => {
+        response.writeHead(200, { "content-type": "text/event-stream" });
+        response.write(frame([chunk({ content: "late" })], false));
+      }, 250);
+      response.on("close", () => clearTimeout(timer));
+    });
+    const { result, elapsedMs } = await timed(async () => {
+      const stream = clientFor(server, { timeout: 0.4 }).stream_chat_completions(HELLO);
+      await collect(stream);
+      return stream.response;
+    });
+    assert.equal(result.error?.message, "request exceeded the stream idle timeout of 0.4s");
+    assert.equal(result.content, "late");
+    // 250 ms to the headers, then 400 ms of silence: not the 400 ms since the request was sent.
+    assert.ok(elapsedMs >= 610 && elapsedMs < 3000, `took ${elapsedMs} ms`);
+  });
+
   it("a slow stream that keeps delivering events is not timed out", async () => {
     const pieces = Array.from({ length: 8 }, (_, index) =>
       Buffer.from(frame([chunk({ content: `${index}` })], false)),

@@ -63,8 +63,14 @@ export class AttemptTimer {
    * fast stream costs one timestamp per network read, not a timer per event.
    */
   watchIdle(options: { idleMs: number; deadlineAt: number | undefined }): void {
-    this.#idle = { ...options, lastProgressAt: Date.now() };
-    this.restartTimer(this.#idleWaitMs(this.#idle.lastProgressAt));
+    if (this.#reason !== undefined) return;
+    const now = Date.now();
+    this.#idle = { idleMs: options.idleMs, deadlineAt: options.deadlineAt, lastProgressAt: now };
+    const waitMs = this.#idleWaitMs(now);
+    // The running timer (the wait for headers) is kept when it is due no later than the idle
+    // limit: when it fires it re-arms for what is left. Saves a clear and a set per stream.
+    if (this.#timer !== undefined && this.#dueAt <= now + waitMs) return;
+    this.restartTimer(waitMs);
   }
 
   /** Records that the stream made progress (an event arrived). */
