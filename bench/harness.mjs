@@ -19,11 +19,15 @@ export function nodeCommand(args, { pin = false, cpu = 0 } = {}) {
   return pin ? ["taskset", ["-c", String(cpu), process.execPath, ...args]] : [process.execPath, args];
 }
 
-/** Starts bench/server.mjs (on CPU 1 when `pin` is set); resolves with the child and its port. */
-export function startServer({ pin = false } = {}) {
+/**
+ * Starts bench/server.mjs (on CPU 1 when `pin` is set; `env` adds to its environment, e.g.
+ * `STREAM_CHUNKS`); resolves with the child and its port.
+ */
+export function startServer({ pin = false, env = {} } = {}) {
   return new Promise((resolvePort, reject) => {
     const child = spawn(...nodeCommand([join(here, "server.mjs")], { pin, cpu: 1 }), {
       stdio: ["ignore", "pipe", "inherit"],
+      env: { ...process.env, ...env },
     });
     child.stdout.once("data", (data) => resolvePort({ child, port: JSON.parse(data.toString()).port }));
     child.once("exit", (code) => reject(new Error(`server exited ${code}`)));

@@ -226,6 +226,31 @@ describe("run_tools: the tool loop", () => {
     assert.equal(server.requests.length, 1, "no model call after the abort");
   });
 
+  it("a run aborted before a tool starts (here, while approve decides) does not run the tool", async () => {
+    server.script(calling(["a1", "weather", '{"city":"Oslo"}']), final("never asked"));
+    const controller = new AbortController();
+    let ran = false;
+    const tracked: RunnableTool<{ city: string }> = {
+      ...weather,
+      execute: (args) => {
+        ran = true;
+        return args;
+      },
+    };
+    const run = await clientFor(server).run_tools(ask, {
+      tools: [tracked],
+      signal: controller.signal,
+      approve: () => {
+        controller.abort();
+        return true;
+      },
+    });
+    assert.equal(ran, false);
+    assert.equal(run.error?.kind, "aborted");
+    assert.equal(run.steps[0]?.tool_calls[0]?.result, "Error: the run was aborted; nothing was run");
+    assert.equal(server.requests.length, 1);
+  });
+
   it("total_timeout bounds the whole run, a model call included", async () => {
     server.script(calling(["d1", "weather", '{"city":"Oslo"}']), delayed(5000, final("late")), hang());
     const run = await clientFor(server, { timeout: 30 }).run_tools(ask, {
@@ -235,6 +260,13 @@ describe("run_tools: the tool loop", () => {
     assert.equal(run.status, LLMResponseStatus.ERROR);
     assert.equal(run.error?.kind, "timeout");
   });
+});
+
+/** A streamed tool-call delta for `weather` (Oslo). */
+const toolDelta = (id: string) => ({
+  tool_calls: [
+    { index: 0, id, type: "function", function: { name: "weather", arguments: '{"city":"Oslo"}' } },
+  ],
 });
 
 describe("stream_run_tools: the streaming form", () => {
@@ -276,5 +308,127 @@ describe("stream_run_tools: the streaming form", () => {
     assert.equal(run.status, LLMResponseStatus.SUCCESS);
     assert.equal(run.content, "Snow in Oslo.");
     assert.deepStrictEqual(toolResults(server, 1), [["s1", '{"city":"Oslo","sky":"snow"}']]);
+  });
+
+  it("for_each gives the same parts in order and resolves with the result", async () => {
+    server.script(
+      sse(frame([chunk(toolDelta("s1")), chunk({}, "tool_calls")])),
+      sse(frame([chunk({ content: "Snow " }), chunk({ content: "in Oslo." }), chunk({}, "stop")])),
+    );
+    const stream = clientFor(server).stream_run_tools(ask, { tools: [weather] });
+    const parts: string[] = [];
+    const run = await stream.for_each((part) =>
+      parts.push(part.type === "text-delta" ? `text:${part.text}` : part.type),
+    );
+    assert.deepStrictEqual(parts, [
+      "tool-call",
+      "finish",
+      "tool-start",
+      "tool-result",
+      "text:Snow ",
+      "text:in Oslo.",
+      "finish",
+    ]);
+    assert.equal(run, await stream.result);
+    assert.equal(run.status, LLMResponseStatus.SUCCESS);
+    assert.equal(run.content, "Snow in Oslo.");
+  });
+
+  it("a for_each callback that throws aborts the run: a running tool's signal fires, no further model call", async () => {
+    const both = {
+      tool_calls: [
+        { index: 0, id: "f1", type: "function", function: { name: "fast", arguments: "{}" } },
+        { index: 1, id: "w1", type: "function", function: { name: "wait", arguments: "{}" } },
+      ],
+    };
+    server.script(sse(frame([chunk(both), chunk({}, "tool_calls")])), final("never asked"));
+    let waitSignal: AbortSignal | undefined;
+    const fast: RunnableTool<Record<string, never>> = {
+      name: "fast",
+      parameters: {},
+      execute: () => "quick",
+    };
+    const wait: RunnableTool<Record<string, never>> = {
+      name: "wait",
+      parameters: {},
+      // Ends when its signal fires (or after 5 s): the run must not wait for it.
+      execute: (_args, { signal }) => {
+        waitSignal = signal;
+        return new Promise((resolve) => {
+          const timer = setTimeout(() => resolve("finished"), 5000);
+          signal.addEventListener("abort", () => clearTimeout(timer), { once: true });
+        });
+      },
+    };
+    const stream = clientFor(server).stream_run_tools(ask, { tools: [fast, wait] });
+    const seen: string[] = [];
+    const failure = new Error("the UI went away");
+    await assert.rejects(
+      stream.for_each((part) => {
+        seen.push(part.type === "tool-result" ? `tool-result:${part.record.result}` : part.type);
+        if (part.type === "tool-result") throw failure;
+      }),
+      (error) => error === failure,
+    );
+    assert.deepStrictEqual(seen, [
+      "tool-call",
+      "tool-call",
+      "finish",
+      "tool-start",
+      "tool-start",
+      "tool-result:quick",
+    ]);
+    assert.equal(waitSignal?.aborted, true);
+    const run = await stream.result;
+    assert.equal(run.status, LLMResponseStatus.ERROR);
+    assert.equal(run.error?.kind, "aborted");
+    assert.equal(run.steps[0]?.tool_calls[1]?.result, "Error: the run was aborted");
+    assert.equal(server.requests.length, 1, "no model call after the abort");
+  });
+
+  it("a for_each callback that throws before a tool starts: the tool is not run", async () => {
+    server.script(sse(frame([chunk(toolDelta("s1")), chunk({}, "tool_calls")])), final("never asked"));
+    let ran = false;
+    const tracked: RunnableTool<{ city: string }> = {
+      ...weather,
+      execute: (args) => {
+        ran = true;
+        return args;
+      },
+    };
+    const stream = clientFor(server).stream_run_tools(ask, { tools: [tracked] });
+    await assert.rejects(
+      stream.for_each((part) => {
+        if (part.type === "tool-start") throw new Error("stop");
+      }),
+      { message: "stop" },
+    );
+    const run = await stream.result;
+    assert.equal(ran, false);
+    assert.equal(run.error?.kind, "aborted");
+    assert.equal(run.steps[0]?.tool_calls[0]?.result, "Error: the run was aborted; nothing was run");
+  });
+
+  it("is read once: a second reader gets a TypeError; for_each needs a function", async () => {
+    server.script(sse(frame([chunk({ content: "hi" }), chunk({}, "stop")])));
+    const stream = clientFor(server).stream_run_tools(ask, { tools: [weather] });
+    assert.throws(() => stream.for_each("no" as never), { name: "InvalidArgumentError" });
+    const run = await stream.for_each(() => {});
+    assert.throws(() => stream[Symbol.asyncIterator](), {
+      name: "TypeError",
+      message: "a ToolRunStream can be read only once",
+    });
+    assert.throws(() => stream.for_each(() => {}), TypeError);
+    assert.equal(run.content, "hi");
+  });
+
+  it("the caller's signal still aborts a run read with for_each", async () => {
+    server.script(hang());
+    const controller = new AbortController();
+    const stream = clientFor(server).stream_run_tools(ask, { tools: [weather], signal: controller.signal });
+    setTimeout(() => controller.abort(), 50);
+    const run = await stream.for_each(() => {});
+    assert.equal(run.error?.kind, "aborted");
+    assert.equal(run.error?.message, "request aborted by the caller");
   });
 });

@@ -249,6 +249,8 @@ async function runLoop(
             `the call was refused${typeof verdict === "string" && verdict !== "" ? `: ${verdict}` : ""}`,
           );
       }
+      // Aborted before it started (e.g. while `approve` ran): the tool is not run at all.
+      if (runSignal?.aborted) return failed("the run was aborted; nothing was run");
       const controller = new AbortController();
       const seconds = entry.tool.timeout ?? tool_timeout;
       const limitMs = Math.min(
@@ -258,7 +260,6 @@ async function runLoop(
       let timer: NodeJS.Timeout | undefined;
       const onAbort = () => controller.abort(runSignal?.reason);
       runSignal?.addEventListener("abort", onAbort, { once: true });
-      if (runSignal?.aborted) onAbort();
       try {
         const stopped = new Promise<never>((_, reject) => {
           timer = setTimeout(

@@ -84,7 +84,15 @@ export type ToolRunPart =
   | { type: "tool-start"; tool_call: ToolCall }
   | { type: "tool-result"; record: ToolCallRecord };
 
-/** A streamed tool run: iterate it for its parts; `result` is the same result `run_tools` gives. */
+/**
+ * A streamed tool run: read its parts once, with `for await` or with `for_each`; `result` is the
+ * same result `run_tools` gives.
+ */
 export interface ToolRunStream extends AsyncIterable<ToolRunPart> {
   readonly result: Promise<RunToolsResult>;
+  /**
+   * Calls `onPart` with each part as it happens, then resolves with `result`; if `onPart` throws,
+   * the run is aborted and this rejects with what it threw (see `ChatStream.for_each`).
+   */
+  for_each(onPart: (part: ToolRunPart) => void): Promise<RunToolsResult>;
 }

@@ -2,8 +2,9 @@ import type { ChatCompletionOptionsInput } from "../core/chat-options.js";
 import type { LLMResponse } from "../core/llm-response.js";
 import type { ChatMessage } from "../core/messages.js";
 import type { StreamPart } from "../core/stream-part.js";
+import { InvalidArgumentError } from "../core/usage-errors.js";
 import { runTools } from "./run-tools.js";
-import type { RunToolsOptions, ToolRunPart, ToolRunStream } from "./runnable-tool.js";
+import type { RunToolsOptions, RunToolsResult, ToolRunPart, ToolRunStream } from "./runnable-tool.js";
 
 /**
  * The streaming form of {@link runTools}: every model call streams, its parts are passed on, and
@@ -14,40 +15,121 @@ export function streamTools(
     stream_chat_completions(
       messages: readonly ChatMessage[],
       options: ChatCompletionOptionsInput,
-    ): AsyncIterable<StreamPart> & { response: Promise<LLMResponse> };
+    ): { for_each(onPart: (part: StreamPart) => void): Promise<LLMResponse> };
   },
   messages: readonly ChatMessage[],
   options: RunToolsOptions,
 ): ToolRunStream {
-  const queue: ToolRunPart[] = [];
-  let wake: (() => void) | undefined;
-  let done = false;
-  const emit = (part: ToolRunPart) => {
-    queue.push(part);
+  // The run's own abort, for a `for_each` callback that throws; it follows the caller's signal.
+  // A `signal` that is not an AbortSignal is passed on as it is, for runTools to refuse.
+  const own = new AbortController();
+  const callerSignal: unknown = options.signal;
+  const signal =
+    callerSignal === undefined || callerSignal === null
+      ? own.signal
+      : callerSignal instanceof AbortSignal
+        ? AbortSignal.any([callerSignal, own.signal])
+        : options.signal;
+  return new ToolRunParts(
+    (emit) =>
+      runTools(
+        llm,
+        messages,
+        { ...options, signal },
+        {
+          emit,
+          // Each step's parts are passed on as they arrive: no promise per part.
+          call: (history, callOptions) => llm.stream_chat_completions(history, callOptions).for_each(emit),
+        },
+      ),
+    (reason) => own.abort(reason),
+  );
+}
+
+/** The parts of a tool run as they happen, read once: with `for await` or with `for_each`. */
+class ToolRunParts implements ToolRunStream {
+  readonly result: Promise<RunToolsResult>;
+  readonly #queue: ToolRunPart[] = [];
+  readonly #stop: (reason: unknown) => void;
+  #wake: (() => void) | undefined;
+  #done = false;
+  #read = false;
+  /** The `for_each` callback, called with each part as it is emitted. */
+  #sink: ((part: ToolRunPart) => void) | undefined;
+  /** What the `for_each` callback threw (the run was stopped then). */
+  #sinkError: { error: unknown } | undefined;
+
+  constructor(
+    start: (emit: (part: ToolRunPart) => void) => Promise<RunToolsResult>,
+    stop: (reason: unknown) => void,
+  ) {
+    this.#stop = stop;
+    this.result = start((part) => this.#emit(part)).finally(() => {
+      this.#done = true;
+      this.#wakeUp();
+    });
+  }
+
+  /**
+   * Reads the run by calling `onPart` with each part as it happens (parts already emitted first),
+   * then resolves with `result`. If `onPart` throws, the run is aborted (as with its `signal`: a
+   * running tool's `signal` fires, no further model call is made), no further part is given, and
+   * the returned promise rejects with what it threw. `onPart` is called synchronously: a promise it
+   * returns is not awaited.
+   */
+  for_each(onPart: (part: ToolRunPart) => void): Promise<RunToolsResult> {
+    if (typeof onPart !== "function") throw new InvalidArgumentError("onPart", "must be a function");
+    this.#startReading();
+    this.#sink = onPart;
+    for (const part of this.#queue.splice(0)) this.#give(part);
+    return this.result.then((result) => {
+      if (this.#sinkError !== undefined) throw this.#sinkError.error;
+      return result;
+    });
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<ToolRunPart> {
+    this.#startReading();
+    return this.#parts();
+  }
+
+  async *#parts(): AsyncGenerator<ToolRunPart, void, undefined> {
+    for (;;) {
+      while (this.#queue.length > 0) yield this.#queue.shift()!;
+      if (this.#done) return;
+      await new Promise<void>((resolve) => {
+        this.#wake = resolve;
+      });
+    }
+  }
+
+  #emit(part: ToolRunPart): void {
+    if (this.#sink !== undefined) {
+      this.#give(part);
+      return;
+    }
+    this.#queue.push(part);
+    this.#wakeUp();
+  }
+
+  #give(part: ToolRunPart): void {
+    if (this.#sinkError !== undefined) return;
+    try {
+      this.#sink!(part);
+    } catch (error) {
+      this.#sinkError = { error };
+      this.#stop(error);
+    }
+  }
+
+  #startReading(): void {
+    if (this.#read) throw new TypeError("a ToolRunStream can be read only once");
+    this.#read = true;
+  }
+
+  #wakeUp(): void {
+    const wake = this.#wake;
+    this.#wake = undefined;
     wake?.();
-  };
-  const result = runTools(llm, messages, options, {
-    emit,
-    call: async (history, callOptions) => {
-      const stream = llm.stream_chat_completions(history, callOptions);
-      for await (const part of stream) emit(part);
-      return stream.response;
-    },
-  }).finally(() => {
-    done = true;
-    wake?.();
-  });
-  return {
-    result,
-    async *[Symbol.asyncIterator]() {
-      for (;;) {
-        while (queue.length > 0) yield queue.shift()!;
-        if (done) return;
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-        });
-        wake = undefined;
-      }
-    },
-  };
+  }
 }
