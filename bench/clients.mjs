@@ -205,31 +205,33 @@ async function langchainClient(base, key) {
   };
 }
 
-/** Raw undici on the Anthropic-shaped endpoint: the floor of the Claude scenarios. */
-async function claudeUndiciClient(base, key) {
-  const { Agent, request } = await import("undici");
-  const dispatcher = new Agent({ keepAliveTimeout: 10_000 });
-  const url = `${base}/messages`;
+/**
+ * Raw undici on the Anthropic-shaped endpoint. `pool`: a `Pool` for the origin with a connection
+ * per concurrent request and `pool.request({ path })`, undici's fastest path and the floor of the
+ * Claude scenarios; otherwise `request(url)` on a keep-alive `Agent`, the second reference row.
+ */
+async function claudeUndiciClient(base, key, { pool = false } = {}) {
+  const undici = await import("undici");
+  const url = new URL(`${base}/messages`);
+  const dispatcher = pool
+    ? new undici.Pool(url.origin, { connections: 64, keepAliveTimeout: 10_000 })
+    : new undici.Agent({ keepAliveTimeout: 10_000 });
   const headers = { "content-type": "application/json", "x-api-key": key, "anthropic-version": "2023-06-01" };
+  const send = (body) =>
+    pool
+      ? dispatcher.request({ method: "POST", path: url.pathname, headers, body })
+      : undici.request(url, { method: "POST", headers, body, dispatcher });
   return {
     async call(messages) {
-      const response = await request(url, {
-        method: "POST",
-        headers,
-        body: JSON.stringify({ model: CLAUDE, max_tokens: 1024, messages }),
-        dispatcher,
-      });
+      const response = await send(JSON.stringify({ model: CLAUDE, max_tokens: 1024, messages }));
       const body = await response.body.json();
       if (response.statusCode !== 200) throw new Error(`HTTP ${response.statusCode}`);
       return body.content[0].text;
     },
     async stream(messages, onChunk) {
-      const response = await request(url, {
-        method: "POST",
-        headers,
-        body: JSON.stringify({ model: CLAUDE, max_tokens: 1024, messages, stream: true }),
-        dispatcher,
-      });
+      const response = await send(
+        JSON.stringify({ model: CLAUDE, max_tokens: 1024, messages, stream: true }),
+      );
       await forEachEvent(response.body, (event) => {
         const data = event.slice(event.indexOf("data: ") + 6);
         if (event.startsWith("event: content_block_delta") && JSON.parse(data).delta.text) onChunk();
@@ -238,6 +240,7 @@ async function claudeUndiciClient(base, key) {
   };
 }
 
+/** director-llm's `AnthropicAI`, streaming with `for_each` as the OpenAI client does. */
 async function claudeDirectorClient(base, key) {
   const { AnthropicAI } = await import("director-llm");
   const llm = new AnthropicAI({ api_key: key, api_base: base, chat_model: CLAUDE, max_tokens: 1024 });
@@ -248,9 +251,9 @@ async function claudeDirectorClient(base, key) {
       return response.content;
     },
     async stream(messages, onChunk) {
-      const stream = llm.stream_chat_completions(messages);
-      for await (const part of stream) if (part.type === "text-delta") onChunk();
-      const response = await stream.response;
+      const response = await llm.stream_chat_completions(messages).for_each((part) => {
+        if (part.type === "text-delta") onChunk();
+      });
       if (response.error) throw response.error;
     },
   };
@@ -302,6 +305,7 @@ async function claudeVercelClient(base, key) {
 const CLAUDE = "claude-haiku-4-5";
 
 export const CLIENTS = {
+  "claude:undici-pool": (base, key) => claudeUndiciClient(base, key, { pool: true }),
   "claude:undici": claudeUndiciClient,
   "claude:director-llm": claudeDirectorClient,
   "claude:anthropic-sdk": claudeSdkClient,

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { OPENAI_MODELS, OPENAI_PRICES, PRICES_AS_OF } from "../src/index.js";
+import { getModelInfo, OPENAI_MODELS, OPENAI_PRICES, PRICES_AS_OF } from "../src/index.js";
 import { fitContextWindow } from "../src/openai/fit-context-window.js";
 import { costOf } from "../src/openai/openai-prices.js";
 
@@ -17,6 +17,20 @@ describe("the model and price tables", () => {
       assert.ok(price.input > 0 && price.output > 0 && price.cached_input <= price.input, id);
     }
     assert.ok(["gpt-5.1", "gpt-5.2", "gpt-5.6"].every((id) => id in OPENAI_MODELS));
+  });
+
+  it("a model id is looked up among the table's own ids: dated ids resolve, Object.prototype's names do not", () => {
+    assert.equal(getModelInfo("gpt-4o-2024-08-06")?.id, "gpt-4o");
+    assert.equal(getModelInfo("gpt-4o-2024-08-06")?.id, "gpt-4o", "asked again: the remembered answer");
+    for (const name of ["constructor", "toString", "__proto__", "hasOwnProperty"])
+      assert.equal(getModelInfo(name), undefined, name);
+    // An unknown model is not checked against a context window (nothing is counted or refused).
+    const payload = {
+      model: "constructor",
+      messages: [{ role: "user" as const, content: "hi" }],
+      max_tokens: 10,
+    };
+    assert.equal(fitContextWindow({ payload, promptTokens: async () => 1, warnings: [] }), undefined);
   });
 
   it("a prompt over gpt-5.6's 272,000 tokens is priced at its long-context rates", () => {

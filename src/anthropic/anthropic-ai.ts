@@ -32,7 +32,11 @@ export class AnthropicAI extends BaseLLM {
   declare readonly config: AnthropicAIConfig;
   readonly #origin: string;
   readonly #base: string;
+  readonly #path: string;
   readonly #headers: Record<string, string>;
+  /** The headers of a buffered call and of a stream, built once rather than per request. */
+  readonly #jsonHeaders: Record<string, string>;
+  readonly #streamHeaders: Record<string, string>;
   readonly #secrets: readonly string[];
   /** 1-hour cache writes of each response, priced apart from the 5-minute ones. */
   readonly #longCacheWrites = new WeakMap<LLMResponse, number>();
@@ -42,6 +46,7 @@ export class AnthropicAI extends BaseLLM {
     const url = endpointUrl(this.config.api_base, "/messages");
     this.#origin = url.origin;
     this.#base = url.pathname.replace(/\/messages$/, "");
+    this.#path = `${this.#base}/messages`;
     this.#headers = {
       "content-type": "application/json",
       "user-agent": USER_AGENT,
@@ -49,6 +54,8 @@ export class AnthropicAI extends BaseLLM {
       ...this.config.headers,
       "x-api-key": this.config.api_key,
     };
+    this.#jsonHeaders = { ...this.#headers, accept: "application/json" };
+    this.#streamHeaders = { ...this.#headers, accept: "text/event-stream" };
     this.#secrets = this.config.secrets;
   }
 
@@ -139,34 +146,31 @@ export class AnthropicAI extends BaseLLM {
     };
   }
 
-  protected override async sendRequest(
-    prepared: PreparedRequest,
-    context: SendContext,
-  ): Promise<LLMResponse> {
-    const response = await postJson(this.#post(prepared, context, "application/json"));
-    const mapped = mapAnthropicResponse({
-      body: response.body,
-      request_id: response.request_id ?? firstHeader(response.headers, "request-id"),
-      jsonMode: this.#jsonMode(prepared),
-      secrets: this.#secrets,
+  // Not `async`, as in OpenAI: a chained promise costs fewer microtasks than an await.
+  protected override sendRequest(prepared: PreparedRequest, context: SendContext): Promise<LLMResponse> {
+    return postJson(this.#post(prepared, context, this.#jsonHeaders)).then((response) => {
+      const mapped = mapAnthropicResponse({
+        body: response.body,
+        request_id: response.request_id ?? firstHeader(response.headers, "request-id"),
+        jsonMode: this.#jsonMode(prepared),
+        secrets: this.#secrets,
+      });
+      this.#noteLongCacheWrites(mapped.response, mapped.cache_write_1h_tokens);
+      return mapped.response;
     });
-    this.#longCacheWrites.set(mapped.response, mapped.cache_write_1h_tokens);
-    return mapped.response;
   }
 
-  protected override async openStream(prepared: PreparedRequest, context: SendContext): Promise<OpenStream> {
-    const request = this.#post(prepared, context, "text/event-stream");
-    const exchange = await openIdleStream(request, context);
-    const assembler = new AnthropicStreamAssembler({
-      request_id: firstHeader(exchange.headers, "request-id"),
-      jsonMode: this.#jsonMode(prepared),
-      secrets: this.#secrets,
-      onResponse: (response, long) => this.#longCacheWrites.set(response, long),
-    });
-    return {
+  protected override openStream(prepared: PreparedRequest, context: SendContext): Promise<OpenStream> {
+    const request = this.#post(prepared, context, this.#streamHeaders);
+    return openIdleStream(request, context).then((exchange) => ({
       events: readSseJson({ exchange, request, done: "done", keepAlive: "ping", end: "message_stop" }),
-      assembler,
-    };
+      assembler: new AnthropicStreamAssembler({
+        request_id: firstHeader(exchange.headers, "request-id"),
+        jsonMode: this.#jsonMode(prepared),
+        secrets: this.#secrets,
+        onResponse: (response, long) => this.#noteLongCacheWrites(response, long),
+      }),
+    }));
   }
 
   #defaults() {
@@ -181,15 +185,20 @@ export class AnthropicAI extends BaseLLM {
     };
   }
 
+  /** Remembers a response's 1-hour cache writes for its cost; most responses have none, and are not kept. */
+  #noteLongCacheWrites(response: LLMResponse, tokens: number): void {
+    if (tokens > 0) this.#longCacheWrites.set(response, tokens);
+  }
+
   #jsonMode(prepared: PreparedRequest): boolean {
     return prepared.response_format_type === "json_object" || prepared.response_format_type === "json_schema";
   }
 
-  #post(prepared: PreparedRequest, context: SendContext, accept: string): PostRequest {
+  #post(prepared: PreparedRequest, context: SendContext, headers: Record<string, string>): PostRequest {
     return providerPost({
       origin: this.#origin,
-      path: `${this.#base}/messages`,
-      headers: { ...this.#headers, accept },
+      path: this.#path,
+      headers,
       secrets: this.#secrets,
       maxResponseBytes: this.config.max_response_bytes,
       prepared,

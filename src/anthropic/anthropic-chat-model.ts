@@ -69,9 +69,19 @@ const FAMILY_ALIASES: Readonly<Record<string, AnthropicChatModel>> = {
   "claude-3-5-sonnet": "claude-3-5-sonnet-20241022",
 };
 
-/** The known model an id names: exact ids first, then the family of a dated or `-latest` id. */
+/** Every model id a call may name, resolved once: the known ids, then other ids as they are asked (at most 256). */
+const resolved = new Map<string, Readonly<AnthropicModelInfo> | undefined>(Object.entries(ANTHROPIC_MODELS));
+const MOST_RESOLVED = resolved.size + 256;
+
+/**
+ * The known model an id names: exact ids first, then the family of a dated or `-latest` id.
+ * Looked up on every call, so each id is resolved once (an id such as `constructor` is unknown).
+ */
 export function getAnthropicModelInfo(model: string): Readonly<AnthropicModelInfo> | undefined {
-  const known = ANTHROPIC_MODELS as Record<string, Readonly<AnthropicModelInfo>>;
+  if (resolved.has(model)) return resolved.get(model);
   const family = model.replace(/-(\d{8}|latest)$/, "");
-  return known[model] ?? known[family] ?? known[FAMILY_ALIASES[family] ?? ""];
+  const alias = Object.hasOwn(FAMILY_ALIASES, family) ? FAMILY_ALIASES[family] : undefined;
+  const info = resolved.get(family) ?? (alias === undefined ? undefined : resolved.get(alias));
+  if (resolved.size < MOST_RESOLVED) resolved.set(model, info);
+  return info;
 }

@@ -33,6 +33,8 @@ const UNSUPPORTED: Readonly<Record<string, string>> = {
   prompt_cache_key: "Claude caches by cache_control blocks, not a key",
   prediction: "Claude has no predicted outputs",
 };
+/** The same, as a list: checked on every call, so not rebuilt with `Object.entries` each time. */
+const UNSUPPORTED_ENTRIES = Object.entries(UNSUPPORTED);
 
 /** Thinking budgets (tokens) for `reasoning_effort`; `none` is no thinking. */
 const EFFORT_BUDGET: Readonly<Record<string, number>> = {
@@ -87,7 +89,7 @@ function thinkingBudget(
   }
   const effort = call.reasoning_effort ?? (thinkingModel ? defaults.reasoning_effort : undefined);
   if (effort === undefined || effort === "none") return undefined;
-  const wanted = EFFORT_BUDGET[effort];
+  const wanted = Object.hasOwn(EFFORT_BUDGET, effort) ? EFFORT_BUDGET[effort] : undefined;
   if (wanted === undefined)
     throw new InvalidArgumentError(
       "reasoning_effort",
@@ -120,7 +122,7 @@ export function buildAnthropicRequest(options: {
   warnings: string[];
 }): AnthropicRequest {
   const { call, defaults, warnings } = options;
-  for (const [name, reason] of Object.entries(UNSUPPORTED))
+  for (const [name, reason] of UNSUPPORTED_ENTRIES)
     if ((call as Record<string, unknown>)[name] !== undefined)
       throw new InvalidArgumentError(
         name,

@@ -92,7 +92,10 @@ export function getModelInfo(model: string): Readonly<ModelInfo> | undefined {
   const known = lookups.get(model);
   if (known !== undefined || lookups.has(model)) return known;
   const base = model.replace(/-\d{4}-\d{2}-\d{2}$/, "").replace(/-(0314|0613|1106|0125)$/, "");
-  const info = (OPENAI_MODELS as Record<string, Readonly<ModelInfo>>)[base];
+  // Own keys only: `constructor` or `toString` is not a model.
+  const info = Object.hasOwn(OPENAI_MODELS, base)
+    ? (OPENAI_MODELS as Record<string, Readonly<ModelInfo>>)[base]
+    : undefined;
   // A call looks its model up several times (request, context check, tokenizer, cost).
   if (lookups.size >= 256) lookups.clear();
   lookups.set(model, info);

@@ -227,6 +227,12 @@ describe("the request (pure)", () => {
     });
     assert.match(lowered[0] ?? "", /thinking budget 16384 lowered to 4095/);
     assert.equal(build(user, { reasoning_effort: "none" }).thinking, undefined);
+    // Not an effort, though Object.prototype has the name: refused, never sent as a null budget.
+    rejects(
+      () => build(user, { reasoning_effort: "constructor" as never }),
+      "reasoning_effort",
+      /must be one of none, minimal, low, medium, high, xhigh, max \(got "constructor"\)/,
+    );
     rejects(() => build(user, { thinking_budget: 500 }), "thinking_budget", /from 1024/);
     rejects(() => build(user, { thinking_budget: 5000 }), "thinking_budget", /less than max_tokens \(4096\)/);
     rejects(
@@ -412,6 +418,11 @@ describe("the Claude model table", () => {
     assert.equal(getAnthropicModelInfo("claude-3-5-sonnet-latest")?.id, "claude-3-5-sonnet-20241022");
     assert.equal(getAnthropicModelInfo("claude-3-opus-20240229")?.id, "claude-3-opus-20240229");
     assert.equal(getAnthropicModelInfo("claude-unknown-9"), undefined);
+    // Asked again (answers are remembered), and names of Object.prototype are not models.
+    assert.equal(getAnthropicModelInfo("claude-sonnet-4-5-20250929")?.id, "claude-sonnet-4-5");
+    assert.equal(getAnthropicModelInfo("claude-unknown-9"), undefined);
+    assert.equal(getAnthropicModelInfo("constructor"), undefined);
+    assert.equal(getAnthropicModelInfo("toString-latest"), undefined);
     for (const info of Object.values(ANTHROPIC_MODELS)) {
       assert.ok(info.context_window >= info.max_output_tokens && info.max_output_tokens > 0, info.id);
       const price = ANTHROPIC_PRICES[info.id];
