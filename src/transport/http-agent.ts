@@ -28,7 +28,8 @@ export function loadUndici(): Undici | Promise<Undici> {
  * as the previous one answered opens a second connection, and a process with 64 calls in flight
  * ends up with 128 (measured; README, Performance). A connection taken here while undici still
  * waits that turn simply queues its request on it for that turn. Idle sockets do not keep the
- * process alive and close after 10 s.
+ * process alive and close after 10 s; a free `Client` whose socket closed is dropped from the
+ * stack, so after a burst the stack shrinks back to the connections still open.
  */
 export class OriginConnections {
   readonly #free: Client[] = [];
@@ -40,18 +41,36 @@ export class OriginConnections {
     this.#origin = origin;
   }
 
+  /** Free connections kept (each with its socket open, or being given back). */
+  get idle(): number {
+    return this.#free.length;
+  }
+
   /** A connection for one request; hand it back with {@link give} once undici is done with it. */
   take(): Client {
     let client = this.#free.pop();
     while (client?.destroyed) client = this.#free.pop();
-    return (
-      client ??
-      new this.#module.Client(this.#origin, { keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000 })
-    );
+    return client ?? this.#open();
   }
 
   give(client: Client): void {
     this.#free.push(client);
+  }
+
+  #open(): Client {
+    const client = new this.#module.Client(this.#origin, {
+      keepAliveTimeout: 10_000,
+      keepAliveMaxTimeout: 60_000,
+    });
+    // Its socket closed (idle past the keep-alive, or by the server): if nobody holds it, it goes.
+    // One in use stays with its request and reconnects when given its next one.
+    client.on("disconnect", () => {
+      const index = this.#free.indexOf(client);
+      if (index < 0) return;
+      this.#free.splice(index, 1);
+      void client.close().catch(() => {});
+    });
+    return client;
   }
 }
 
