@@ -409,6 +409,30 @@ describe("stream_run_tools: the streaming form", () => {
     assert.equal(run.steps[0]?.tool_calls[0]?.result, "Error: the run was aborted; nothing was run");
   });
 
+  it("a for_each callback whose promise rejects aborts the run as a throw does", async () => {
+    server.script(sse(frame([chunk(toolDelta("s1")), chunk({}, "tool_calls")])), final("never asked"));
+    let ran = false;
+    const tracked: RunnableTool<{ city: string }> = {
+      ...weather,
+      execute: (args) => {
+        ran = true;
+        return args;
+      },
+    };
+    const stream = clientFor(server).stream_run_tools(ask, { tools: [tracked] });
+    const failure = new Error("could not forward the part");
+    await assert.rejects(
+      stream.for_each(async (part) => {
+        if (part.type === "tool-call") throw failure;
+      }),
+      (error) => error === failure,
+    );
+    const run = await stream.result;
+    assert.equal(run.error?.kind, "aborted");
+    assert.equal(ran, false, "the run was aborted before its tool started");
+    assert.equal(server.requests.length, 1);
+  });
+
   it("is read once: a second reader gets a TypeError; for_each needs a function", async () => {
     server.script(sse(frame([chunk({ content: "hi" }), chunk({}, "stop")])));
     const stream = clientFor(server).stream_run_tools(ask, { tools: [weather] });

@@ -70,6 +70,40 @@ describe("ChatStream.for_each", () => {
     assert.equal(response.content, "firstsecond");
   });
 
+  it("a promise the callback returns is not awaited per part, but for_each waits for all of them", async () => {
+    server.script(sse(ANSWER));
+    const stream = clientFor(server).stream_chat_completions(HELLO);
+    const started: string[] = [];
+    const done: string[] = [];
+    const response = await stream.for_each(async (part) => {
+      started.push(part.type);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      done.push(part.type);
+    });
+    // Every part was given before the first callback's promise settled, and all had settled by now.
+    assert.deepStrictEqual(started, ["text-delta", "text-delta", "text-delta", "finish"]);
+    assert.deepStrictEqual(done, started);
+    assert.equal(response.content, "one two three");
+  });
+
+  it("a promise the callback returns that rejects counts as a throw: the request aborts, for_each rejects", async () => {
+    server.script(
+      sse(frame([chunk({ content: "first" }), chunk({ content: "second" })], false), { stall: true }),
+    );
+    const stream = clientFor(server).stream_chat_completions(HELLO);
+    const failure = new Error("the socket to the browser closed");
+    await assert.rejects(
+      stream.for_each(async () => {
+        throw failure;
+      }),
+      (error) => error === failure,
+    );
+    // The stream stalled after its second part: only the abort could end it.
+    const response = await stream.response;
+    assert.equal(response.error?.kind, "aborted");
+    assert.equal(response.content, "firstsecond");
+  });
+
   it("a stream is read once: for_each and for await refuse a second reader", async () => {
     server.script(sse(ANSWER));
     const llm = clientFor(server);

@@ -2,6 +2,7 @@ import type { CallAbort } from "../core/call-abort.js";
 import { InvalidArgumentError } from "../core/usage-errors.js";
 import type { LLMResponse } from "../core/llm-response.js";
 import type { StreamPart } from "../core/stream-part.js";
+import { PartSink } from "./part-sink.js";
 
 const END: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
 
@@ -26,9 +27,7 @@ export class ChatStream implements AsyncIterable<StreamPart> {
   #waiting: ((result: IteratorResult<StreamPart>) => void) | undefined;
   #delivered = 0;
   /** The `for_each` callback, called with each part as it is pushed. */
-  #sink: ((part: StreamPart) => void) | undefined;
-  /** What the `for_each` callback threw (the stream was aborted then). */
-  #sinkError: { error: unknown } | undefined;
+  #sink: PartSink<StreamPart> | undefined;
 
   /** @internal Built by `BaseLLM.stream_chat_completions`. */
   constructor(abort: CallAbort, produce: (stream: ChatStream) => Promise<LLMResponse>) {
@@ -76,33 +75,29 @@ export class ChatStream implements AsyncIterable<StreamPart> {
    * first), then resolves with `response`. The cheapest way to read a stream: no promise per part,
    * where `for await` costs one. If `onPart` throws, the request is aborted, no further part is
    * given, and the returned promise rejects with what it threw. `onPart` is called synchronously: a
-   * promise it returns is not awaited. A stream is read once, by this or by `for await`; a second
-   * reader gets a `TypeError`.
+   * promise it returns is not awaited before the next part, but this resolves only once all of
+   * them settled, and one that rejects counts as a throw. A stream is read once, by this or by
+   * `for await`; a second reader gets a `TypeError`.
    */
-  for_each(onPart: (part: StreamPart) => void): Promise<LLMResponse> {
+  for_each(onPart: (part: StreamPart) => unknown): Promise<LLMResponse> {
     if (typeof onPart !== "function") throw new InvalidArgumentError("onPart", "must be a function");
     this.#startReading();
-    this.#sink = onPart;
+    const sink = new PartSink(onPart, () => {
+      this.#finished = true;
+      this.abort();
+    });
+    this.#sink = sink;
     const parts = this.#parts;
     for (let index = this.#head; index < parts.length; index += 1) this.#give(parts[index]!);
     this.#parts = [];
     this.#head = 0;
-    return this.response.then((response) => {
-      if (this.#sinkError !== undefined) throw this.#sinkError.error;
-      return response;
-    });
+    return this.response.then((response) => sink.finish(response));
   }
 
   #give(part: StreamPart): void {
     if (this.#finished) return;
     this.#noteLast(part);
-    try {
-      this.#sink!(part);
-    } catch (error) {
-      this.#sinkError = { error };
-      this.#finished = true;
-      this.abort();
-    }
+    this.#sink!.give(part);
   }
 
   #startReading(): void {

@@ -94,5 +94,5 @@ export interface ToolRunStream extends AsyncIterable<ToolRunPart> {
    * Calls `onPart` with each part as it happens, then resolves with `result`; if `onPart` throws,
    * the run is aborted and this rejects with what it threw (see `ChatStream.for_each`).
    */
-  for_each(onPart: (part: ToolRunPart) => void): Promise<RunToolsResult>;
+  for_each(onPart: (part: ToolRunPart) => unknown): Promise<RunToolsResult>;
 }

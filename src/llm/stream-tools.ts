@@ -3,6 +3,7 @@ import type { LLMResponse } from "../core/llm-response.js";
 import type { ChatMessage } from "../core/messages.js";
 import type { StreamPart } from "../core/stream-part.js";
 import { InvalidArgumentError } from "../core/usage-errors.js";
+import { PartSink } from "./part-sink.js";
 import { runTools } from "./run-tools.js";
 import type { RunToolsOptions, RunToolsResult, ToolRunPart, ToolRunStream } from "./runnable-tool.js";
 
@@ -55,9 +56,7 @@ class ToolRunParts implements ToolRunStream {
   #done = false;
   #read = false;
   /** The `for_each` callback, called with each part as it is emitted. */
-  #sink: ((part: ToolRunPart) => void) | undefined;
-  /** What the `for_each` callback threw (the run was stopped then). */
-  #sinkError: { error: unknown } | undefined;
+  #sink: PartSink<ToolRunPart> | undefined;
 
   constructor(
     start: (emit: (part: ToolRunPart) => void) => Promise<RunToolsResult>,
@@ -75,17 +74,16 @@ class ToolRunParts implements ToolRunStream {
    * then resolves with `result`. If `onPart` throws, the run is aborted (as with its `signal`: a
    * running tool's `signal` fires, no further model call is made), no further part is given, and
    * the returned promise rejects with what it threw. `onPart` is called synchronously: a promise it
-   * returns is not awaited.
+   * returns is not awaited before the next part, but this resolves only once all of them settled,
+   * and one that rejects counts as a throw.
    */
-  for_each(onPart: (part: ToolRunPart) => void): Promise<RunToolsResult> {
+  for_each(onPart: (part: ToolRunPart) => unknown): Promise<RunToolsResult> {
     if (typeof onPart !== "function") throw new InvalidArgumentError("onPart", "must be a function");
     this.#startReading();
-    this.#sink = onPart;
-    for (const part of this.#queue.splice(0)) this.#give(part);
-    return this.result.then((result) => {
-      if (this.#sinkError !== undefined) throw this.#sinkError.error;
-      return result;
-    });
+    const sink = new PartSink(onPart, this.#stop);
+    this.#sink = sink;
+    for (const part of this.#queue.splice(0)) sink.give(part);
+    return this.result.then((result) => sink.finish(result));
   }
 
   [Symbol.asyncIterator](): AsyncIterator<ToolRunPart> {
@@ -105,21 +103,11 @@ class ToolRunParts implements ToolRunStream {
 
   #emit(part: ToolRunPart): void {
     if (this.#sink !== undefined) {
-      this.#give(part);
+      this.#sink.give(part);
       return;
     }
     this.#queue.push(part);
     this.#wakeUp();
-  }
-
-  #give(part: ToolRunPart): void {
-    if (this.#sinkError !== undefined) return;
-    try {
-      this.#sink!(part);
-    } catch (error) {
-      this.#sinkError = { error };
-      this.#stop(error);
-    }
   }
 
   #startReading(): void {
