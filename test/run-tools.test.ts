@@ -48,6 +48,21 @@ const agenda: RunnableTool<{ date: string }> = {
   execute: ({ date }) => `nothing planned on ${date}`,
 };
 
+/** `weather`, remembering whether it was run. */
+function trackedWeather(): { tool: RunnableTool<{ city: string }>; ran: boolean } {
+  const tracked = {
+    ran: false,
+    tool: {
+      ...weather,
+      execute: (args: { city: string }) => {
+        tracked.ran = true;
+        return args;
+      },
+    },
+  };
+  return tracked;
+}
+
 /** The tool messages the n-th request carried. */
 function toolResults(server: TestServer, index: number): Array<[string, string]> {
   const messages = (
@@ -229,23 +244,16 @@ describe("run_tools: the tool loop", () => {
   it("a run aborted before a tool starts (here, while approve decides) does not run the tool", async () => {
     server.script(calling(["a1", "weather", '{"city":"Oslo"}']), final("never asked"));
     const controller = new AbortController();
-    let ran = false;
-    const tracked: RunnableTool<{ city: string }> = {
-      ...weather,
-      execute: (args) => {
-        ran = true;
-        return args;
-      },
-    };
+    const tracked = trackedWeather();
     const run = await clientFor(server).run_tools(ask, {
-      tools: [tracked],
+      tools: [tracked.tool],
       signal: controller.signal,
       approve: () => {
         controller.abort();
         return true;
       },
     });
-    assert.equal(ran, false);
+    assert.equal(tracked.ran, false);
     assert.equal(run.error?.kind, "aborted");
     assert.equal(run.steps[0]?.tool_calls[0]?.result, "Error: the run was aborted; nothing was run");
     assert.equal(server.requests.length, 1);
@@ -388,15 +396,8 @@ describe("stream_run_tools: the streaming form", () => {
 
   it("a for_each callback that throws before a tool starts: the tool is not run", async () => {
     server.script(sse(frame([chunk(toolDelta("s1")), chunk({}, "tool_calls")])), final("never asked"));
-    let ran = false;
-    const tracked: RunnableTool<{ city: string }> = {
-      ...weather,
-      execute: (args) => {
-        ran = true;
-        return args;
-      },
-    };
-    const stream = clientFor(server).stream_run_tools(ask, { tools: [tracked] });
+    const tracked = trackedWeather();
+    const stream = clientFor(server).stream_run_tools(ask, { tools: [tracked.tool] });
     await assert.rejects(
       stream.for_each((part) => {
         if (part.type === "tool-start") throw new Error("stop");
@@ -404,22 +405,15 @@ describe("stream_run_tools: the streaming form", () => {
       { message: "stop" },
     );
     const run = await stream.result;
-    assert.equal(ran, false);
+    assert.equal(tracked.ran, false);
     assert.equal(run.error?.kind, "aborted");
     assert.equal(run.steps[0]?.tool_calls[0]?.result, "Error: the run was aborted; nothing was run");
   });
 
   it("a for_each callback whose promise rejects aborts the run as a throw does", async () => {
     server.script(sse(frame([chunk(toolDelta("s1")), chunk({}, "tool_calls")])), final("never asked"));
-    let ran = false;
-    const tracked: RunnableTool<{ city: string }> = {
-      ...weather,
-      execute: (args) => {
-        ran = true;
-        return args;
-      },
-    };
-    const stream = clientFor(server).stream_run_tools(ask, { tools: [tracked] });
+    const tracked = trackedWeather();
+    const stream = clientFor(server).stream_run_tools(ask, { tools: [tracked.tool] });
     const failure = new Error("could not forward the part");
     await assert.rejects(
       stream.for_each(async (part) => {
@@ -429,7 +423,7 @@ describe("stream_run_tools: the streaming form", () => {
     );
     const run = await stream.result;
     assert.equal(run.error?.kind, "aborted");
-    assert.equal(ran, false, "the run was aborted before its tool started");
+    assert.equal(tracked.ran, false, "the run was aborted before its tool started");
     assert.equal(server.requests.length, 1);
   });
 
