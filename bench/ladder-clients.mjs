@@ -133,6 +133,58 @@ function whole(config) {
   };
 }
 
+/**
+ * The cold-code probe: `count` small distinct functions (a few multiplications and a property
+ * write each), compiled once. Run once per stream beside the network path, as a library's
+ * per-stream code is, they are compared with the same functions run back to back in a loop.
+ */
+export function probeFunctions(count) {
+  return Array.from(
+    { length: count },
+    (_, k) =>
+      new Function(
+        "o",
+        `let s = ${k}; for (let i = 0; i < 4; i++) { s = (s * 31 + o.a + i) | 0; if (s & ${1 << (k % 16)}) s ^= o.b; } o.out${k % 8} = s; return s;`,
+      ),
+  );
+}
+
+/** µs per run of `count` probe functions back to back, warm (median of 5 timed loops). */
+export function probeHotMicros(count) {
+  const functions = probeFunctions(count);
+  const target = { a: 1, b: 2 };
+  const run = () => {
+    for (const fn of functions) fn(target);
+  };
+  for (let index = 0; index < 2000; index += 1) run();
+  const times = Array.from({ length: 5 }, () => {
+    const started = performance.now();
+    for (let index = 0; index < 2000; index += 1) run();
+    return ((performance.now() - started) * 1000) / 2000;
+  });
+  return times.sort((a, b) => a - b)[2];
+}
+
+/** The floor's client, running `count` probe functions once per stream before it. */
+function probe(count) {
+  return async (base, key) => {
+    const { CLIENTS } = await import("./clients.mjs");
+    const floor = await CLIENTS["undici-pool"](base, key);
+    const functions = probeFunctions(count);
+    const target = { a: 1, b: 2 };
+    return {
+      call: floor.call,
+      async stream(messages, onChunk) {
+        for (const fn of functions) fn(target);
+        await floor.stream(messages, onChunk);
+      },
+    };
+  };
+}
+
+/** The probe's clients: the floor plus 100 or 400 probe functions per stream. */
+export const PROBES = { "probe:100": probe(100), "probe:400": probe(400) };
+
 /** In the order the layers are added. */
 export const LADDER = {
   "ladder:transport": transport(false),

@@ -5,9 +5,9 @@ import { CLIENTS } from "./clients.mjs";
 const [scenario, name, base, countText, concurrencyText, key = "sk-bench"] = process.argv.slice(2);
 const count = Number(countText);
 const concurrency = Number(concurrencyText);
-const factory = name.startsWith("ladder:")
-  ? (await import("./ladder-clients.mjs")).LADDER[name]
-  : CLIENTS[name];
+const ladder =
+  name.startsWith("ladder:") || name.startsWith("probe:") ? await import("./ladder-clients.mjs") : undefined;
+const factory = ladder ? (ladder.LADDER[name] ?? ladder.PROBES[name]) : CLIENTS[name];
 const client = await factory(base, key);
 const shortPrompt = [{ role: "user", content: "Say something about benchmarks." }];
 const longPrompt = (index) => [
