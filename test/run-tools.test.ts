@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { getEventListeners } from "node:events";
 import { describe, it } from "node:test";
 import * as z from "zod";
 import { defineTool, LLMResponseStatus, type RunnableTool } from "../src/index.js";
@@ -438,6 +439,19 @@ describe("stream_run_tools: the streaming form", () => {
     });
     assert.throws(() => stream.for_each(() => {}), TypeError);
     assert.equal(run.content, "hi");
+  });
+
+  it("a long-lived caller signal keeps no listener once a streamed run ends", async () => {
+    server.script(sse(frame([chunk({ content: "hi" }), chunk({}, "stop")])));
+    const controller = new AbortController();
+    const llm = clientFor(server);
+    for (let index = 0; index < 3; index += 1) {
+      const run = await llm
+        .stream_run_tools(ask, { tools: [weather], signal: controller.signal })
+        .for_each(() => {});
+      assert.equal(run.content, "hi");
+    }
+    assert.equal(getEventListeners(controller.signal, "abort").length, 0);
   });
 
   it("the caller's signal still aborts a run read with for_each", async () => {

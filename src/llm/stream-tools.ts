@@ -21,16 +21,18 @@ export function streamTools(
   messages: readonly ChatMessage[],
   options: RunToolsOptions,
 ): ToolRunStream {
-  // The run's own abort, for a `for_each` callback that throws; it follows the caller's signal.
-  // A `signal` that is not an AbortSignal is passed on as it is, for runTools to refuse.
+  // The run's own abort, for a `for_each` callback that throws; it follows the caller's signal
+  // through one listener, removed when the run ends (not `AbortSignal.any`, whose composites a
+  // long-lived caller signal keeps). A `signal` that is not an AbortSignal is passed on as it is,
+  // for runTools to refuse.
   const own = new AbortController();
   const callerSignal: unknown = options.signal;
+  const caller = callerSignal instanceof AbortSignal ? callerSignal : undefined;
+  const follow = () => own.abort(caller?.reason);
+  if (caller?.aborted) follow();
+  else caller?.addEventListener("abort", follow, { once: true });
   const signal =
-    callerSignal === undefined || callerSignal === null
-      ? own.signal
-      : callerSignal instanceof AbortSignal
-        ? AbortSignal.any([callerSignal, own.signal])
-        : options.signal;
+    caller !== undefined || callerSignal === undefined || callerSignal === null ? own.signal : options.signal;
   return new ToolRunParts(
     (emit) =>
       runTools(
@@ -42,7 +44,7 @@ export function streamTools(
           // Each step's parts are passed on as they arrive: no promise per part.
           call: (history, callOptions) => llm.stream_chat_completions(history, callOptions).for_each(emit),
         },
-      ),
+      ).finally(() => caller?.removeEventListener("abort", follow)),
     (reason) => own.abort(reason),
   );
 }
