@@ -441,6 +441,24 @@ describe("stream_run_tools: the streaming form", () => {
     assert.equal(run.content, "hi");
   });
 
+  it("invalid arguments: for await throws the InvalidArgumentError, result rejects with it", async () => {
+    server.script(final("never asked"));
+    const stream = clientFor(server).stream_run_tools(ask, { tools: [] });
+    await assert.rejects(
+      async () => {
+        for await (const _part of stream) assert.fail("no part is given");
+      },
+      { name: "InvalidArgumentError", message: /run_tools needs at least one tool/ },
+    );
+    await assert.rejects(stream.result, { name: "InvalidArgumentError" });
+    const again = clientFor(server).stream_run_tools(ask, { tools: [], max_steps: 0 });
+    await assert.rejects(
+      again.for_each(() => {}),
+      { name: "InvalidArgumentError" },
+    );
+    assert.equal(server.requests.length, 0);
+  });
+
   it("a long-lived caller signal keeps no listener once a streamed run ends", async () => {
     server.script(sse(frame([chunk({ content: "hi" }), chunk({}, "stop")])));
     const controller = new AbortController();

@@ -69,6 +69,9 @@ class ToolRunParts implements ToolRunStream {
       this.#done = true;
       this.#wakeUp();
     });
+    // A run refused for its arguments rejects `result`; both readers rethrow that (the iteration
+    // when it ends, `for_each` itself), so the rejection is not also reported as unhandled.
+    this.result.catch(() => {});
   }
 
   /**
@@ -96,7 +99,10 @@ class ToolRunParts implements ToolRunStream {
   async *#parts(): AsyncGenerator<ToolRunPart, void, undefined> {
     for (;;) {
       while (this.#queue.length > 0) yield this.#queue.shift()!;
-      if (this.#done) return;
+      if (this.#done) {
+        await this.result;
+        return;
+      }
       await new Promise<void>((resolve) => {
         this.#wake = resolve;
       });
