@@ -101,6 +101,32 @@ describe("structured output is validated, not trusted", () => {
     assert.match(res.error?.issues[0] ?? "", /^output\.nights: /);
   });
 
+  it("a schema that throws (a caller's bug, not a failed request): the stream's readers get the error", async () => {
+    const broken = z.object({ city: z.string() }).refine(() => {
+      throw new Error("a bug in the caller's refinement");
+    });
+    const options = {
+      response_format: { type: "json_schema" as const, json_schema: { name: "place", schema: broken } },
+    };
+    server.script(sse(frame([chunk({ content: '{"city":"Oslo"}' }), chunk({}, "stop")])));
+    const stream = clientFor(server).stream_chat_completions(HELLO, options);
+    const parts: string[] = [];
+    await assert.rejects(
+      async () => {
+        for await (const part of stream) parts.push(part.type);
+      },
+      { message: "a bug in the caller's refinement" },
+    );
+    // The text arrived; no finish part claims success, and the iteration does not end in silence.
+    assert.deepStrictEqual(parts, ["text-delta"]);
+    await assert.rejects(stream.response, { message: "a bug in the caller's refinement" });
+    const again = clientFor(server).stream_chat_completions(HELLO, options);
+    await assert.rejects(
+      again.for_each(() => {}),
+      { message: "a bug in the caller's refinement" },
+    );
+  });
+
   it("a stream is checked when it ends: an invalid answer ends with an error part", async () => {
     server.script(sse(frame([chunk({ content: '{"city":"Oslo"}' }), chunk({}, "stop")])));
     const stream = clientFor(server).stream_chat_completions(HELLO, { response_format: format });

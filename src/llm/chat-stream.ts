@@ -8,10 +8,11 @@ const END: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, d
 
 /**
  * A streamed call: an `AsyncIterable` of {@link StreamPart}s and `response`, the same normalized
- * {@link LLMResponse} `chat_completions` would give, which always resolves. Read the parts once,
- * with `for await` or with {@link ChatStream.for_each}. Leaving the loop early (`break`) or calling
- * `abort()` cancels the request; `response` then resolves with `error.kind === "aborted"` and what
- * had arrived.
+ * {@link LLMResponse} `chat_completions` would give, which resolves for every failed request. Read
+ * the parts once, with `for await` or with {@link ChatStream.for_each}. Leaving the loop early
+ * (`break`) or calling `abort()` cancels the request; `response` then resolves with
+ * `error.kind === "aborted"` and what had arrived. An error that is not a failed request (a bug,
+ * or a caller's schema that threw) rejects `response`, and both readers throw it.
  */
 export class ChatStream implements AsyncIterable<StreamPart> {
   readonly response: Promise<LLMResponse>;
@@ -23,8 +24,10 @@ export class ChatStream implements AsyncIterable<StreamPart> {
   #iterated = false;
   /** Set once a `finish` or `error` part was read, or the reader left: nothing more is given. */
   #finished = false;
-  /** The reader waiting for the next part, handed it directly by `push`. */
-  #waiting: ((result: IteratorResult<StreamPart>) => void) | undefined;
+  /** The reader waiting for the next part, handed it directly by `push` (or the crash, by `close`). */
+  #waiting: ((result: IteratorResult<StreamPart> | Promise<never>) => void) | undefined;
+  /** What the stream failed with that is not an `LLMError` (a bug, or a caller's schema that threw). */
+  #crash: { error: unknown } | undefined;
   #delivered = 0;
   /** The `for_each` callback, called with each part as it is pushed. */
   #sink: PartSink<StreamPart> | undefined;
@@ -32,7 +35,15 @@ export class ChatStream implements AsyncIterable<StreamPart> {
   /** @internal Built by `BaseLLM.stream_chat_completions`. */
   constructor(abort: CallAbort, produce: (stream: ChatStream) => Promise<LLMResponse>) {
     this.#abort = abort;
-    this.response = produce(this).finally(() => this.close());
+    this.response = produce(this)
+      .then(undefined, (error: unknown) => {
+        this.#crash = { error };
+        throw error;
+      })
+      .finally(() => this.close());
+    // Both readers rethrow a crash (the iteration when it gets there, `for_each` itself), so the
+    // rejection is not also reported as unhandled.
+    this.response.catch(() => {});
   }
 
   /** Cancels the request at any stage. */
@@ -67,7 +78,7 @@ export class ChatStream implements AsyncIterable<StreamPart> {
     this.#closed = true;
     const waiting = this.#waiting;
     this.#waiting = undefined;
-    waiting?.(this.#end());
+    waiting?.(this.#crash === undefined ? this.#end() : this.#crashed());
   }
 
   /**
@@ -131,7 +142,7 @@ export class ChatStream implements AsyncIterable<StreamPart> {
       }
       return Promise.resolve(this.#take(part));
     }
-    if (this.#closed) return Promise.resolve(this.#end());
+    if (this.#closed) return this.#crash === undefined ? Promise.resolve(this.#end()) : this.#crashed();
     return new Promise((resolve) => {
       this.#waiting = resolve;
     });
@@ -145,6 +156,12 @@ export class ChatStream implements AsyncIterable<StreamPart> {
   /** A `finish` or `error` part is the last one a reader is given. */
   #noteLast(part: StreamPart): void {
     if (part.type === "finish" || part.type === "error") this.#finished = true;
+  }
+
+  /** Ends the iteration by throwing the crash (once; a later `next()` is done). */
+  #crashed(): Promise<never> {
+    this.#end();
+    return Promise.reject(this.#crash!.error);
   }
 
   #end(): IteratorReturnResult<undefined> {
