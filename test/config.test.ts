@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { inspect } from "node:util";
 import {
+  AnthropicAIConfig,
   BaseLLM,
   BaseLLMConfig,
   ConfigError,
@@ -113,6 +114,27 @@ describe("OpenAIConfig", () => {
       );
     });
   }
+
+  it("refuses an unknown key, suggesting the option a typo meant, on every provider", () => {
+    assert.throws(() => new OpenAIConfig({ api_key: KEY, temprature: 0.2 } as never, {}), {
+      name: "ConfigError",
+      message:
+        'Invalid config "temprature": is not a config option (did you mean "temperature"?); the options are llm_type, api_key, api_base, chat_model, max_tokens, temperature, top_p, timeout, total_timeout, max_retries, max_response_bytes, allow_insecure_http, headers, auth_header, rate_limit, retry, redis_url, telemetry, reasoning_effort, verbosity, service_tier.',
+    });
+    // Names of Object.prototype are keys like any other; a key far from every option gets no guess.
+    for (const key of ["constructor", "bogus"])
+      assert.throws(
+        () => new OpenAIConfig({ api_key: KEY, [key]: 1 } as never, {}),
+        (error: unknown) =>
+          error instanceof ConfigError &&
+          error.option === key &&
+          error.message.startsWith(`Invalid config "${key}": is not a config option; the options are `),
+      );
+    assert.throws(() => new AnthropicAIConfig({ api_key: KEY, maxTokens: 5 } as never, {}), {
+      name: "ConfigError",
+      message: /^Invalid config "maxTokens": is not a config option \(did you mean "max_tokens"\?\)/,
+    });
+  });
 
   it("allows plain http off loopback only when asked", () => {
     const config = new OpenAIConfig(

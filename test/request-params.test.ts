@@ -102,8 +102,13 @@ describe("every request parameter is reachable, nothing is dropped", () => {
     assert.equal(server.requests.length, 0);
   });
 
-  it("an unknown option key rejects, naming it and pointing at extra_body", async () => {
+  it("an unknown option key rejects, naming it, suggesting a near one, and pointing at extra_body", async () => {
     const llm = clientFor(server);
+    await assert.rejects(llm.chat_completions(HELLO, { sede: 1 } as never), {
+      name: "InvalidArgumentError",
+      message:
+        'Invalid argument options.sede: is not an option of chat_completions (did you mean "seed"?); to send a parameter this library does not know, use extra_body: { sede: ... }',
+    });
     for (const call of [
       () => llm.chat_completions(HELLO, { sede: 1 } as never),
       () => llm.stream_chat_completions(HELLO, { guided_json: {} } as never),
@@ -115,7 +120,7 @@ describe("every request parameter is reachable, nothing is dropped", () => {
           assert.match(error.argument, /^options\.(sede|guided_json)$/);
           assert.match(
             error.message,
-            /is not an option of chat_completions; .* use extra_body: \{ (sede|guided_json): \.\.\. \}/,
+            /is not an option of chat_completions( \(did you mean "seed"\?\))?; .* use extra_body: \{ (sede|guided_json): \.\.\. \}/,
           );
           return true;
         },

@@ -68,6 +68,38 @@ export interface BaseLLMConfigOptions {
   service_tier?: ServiceTier;
 }
 
+const CONFIG_KEYS = [
+  "llm_type",
+  "api_key",
+  "api_base",
+  "chat_model",
+  "max_tokens",
+  "temperature",
+  "top_p",
+  "timeout",
+  "total_timeout",
+  "max_retries",
+  "max_response_bytes",
+  "allow_insecure_http",
+  "headers",
+  "auth_header",
+  "rate_limit",
+  "retry",
+  "redis_url",
+  "telemetry",
+  "reasoning_effort",
+  "verbosity",
+  "service_tier",
+] as const satisfies readonly (keyof BaseLLMConfigOptions)[];
+/** Fails to compile when an option of {@link BaseLLMConfigOptions} is missing from the list above. */
+const everyOptionListed: [Exclude<keyof BaseLLMConfigOptions, (typeof CONFIG_KEYS)[number]>] extends [never]
+  ? true
+  : never = true;
+void everyOptionListed;
+
+/** Every key {@link BaseLLMConfigOptions} has: any other key is refused, never silently ignored. */
+export const CONFIG_OPTION_KEYS: ReadonlySet<string> = new Set<string>(CONFIG_KEYS);
+
 export const REASONING_EFFORTS: readonly ReasoningEffort[] = [
   "none",
   "minimal",

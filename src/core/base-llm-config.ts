@@ -1,5 +1,6 @@
 import {
   type BaseLLMConfigOptions,
+  CONFIG_OPTION_KEYS,
   type ConfigContext,
   type ConfigEnvNames,
   type FixedRateLimit,
@@ -20,6 +21,7 @@ import {
   validateRedisUrl,
   validateRetry,
 } from "./config-validators.js";
+import { closestName } from "./closest-name.js";
 import { ConfigError } from "./usage-errors.js";
 
 export type { BaseLLMConfigOptions, ConfigContext, ConfigEnvNames, FixedRateLimit, RetryBackoff };
@@ -67,6 +69,15 @@ export class BaseLLMConfig {
         option: "options",
         problem: `must be an object of config options, or left out (got ${options === null ? "null" : typeof options})`,
       });
+    for (const key of Object.keys(options)) {
+      if (CONFIG_OPTION_KEYS.has(key)) continue;
+      const near = closestName(key, CONFIG_OPTION_KEYS);
+      throw new ConfigError({
+        option: key,
+        problem: `is not a config option${near === undefined ? "" : ` (did you mean "${near}"?)`}`,
+        advice: `the options are ${[...CONFIG_OPTION_KEYS].join(", ")}`,
+      });
+    }
     const env = context.env ?? process.env;
     const names: ConfigEnvNames = { redis_url: [REDIS_URL_ENV], ...context.env_names };
     const envName = (option: keyof BaseLLMConfigOptions): string | undefined => names[option]?.[0];

@@ -6,10 +6,18 @@ export class ConfigError extends Error {
   /** The environment variable that can also set it, e.g. `OPENAI_TEMPERATURE`, when there is one. */
   readonly env_var: string | undefined;
 
-  constructor(options: { option: string; env_var?: string | undefined; problem: string }) {
-    const where = options.env_var
-      ? `set the "${options.option}" option or ${options.env_var}`
-      : `set the "${options.option}" option`;
+  constructor(options: {
+    option: string;
+    env_var?: string | undefined;
+    problem: string;
+    /** What to do instead of the usual "set the option" (an unknown option cannot be set). */
+    advice?: string | undefined;
+  }) {
+    const where =
+      options.advice ??
+      (options.env_var
+        ? `set the "${options.option}" option or ${options.env_var}`
+        : `set the "${options.option}" option`);
     super(`Invalid config "${options.option}": ${options.problem}; ${where}.`);
     this.option = options.option;
     this.env_var = options.env_var;
