@@ -136,6 +136,32 @@ describe("OpenAIConfig", () => {
     });
   });
 
+  it("refuses unknown keys inside rate_limit, retry and telemetry too", () => {
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [
+        { rate_limit: { requests_per_minute: 60, tokens_per_min: 1000 } },
+        'Invalid config "rate_limit": has no option "tokens_per_min" (did you mean "tokens_per_minute"?); its options are requests_per_minute, tokens_per_minute; set the "rate_limit" option.',
+      ],
+      [
+        { retry: { initial_delay: 100 } },
+        'Invalid config "retry": has no option "initial_delay" (did you mean "initial_delay_ms"?); its options are initial_delay_ms, max_delay_ms, max_retry_after_ms; set the "retry" option.',
+      ],
+      [
+        { retry: 3 },
+        'Invalid config "retry": must be an object { initial_delay_ms, max_delay_ms, max_retry_after_ms }; set the "retry" option.',
+      ],
+      [
+        { telemetry: { tracer_providers: {} } },
+        'Invalid config "telemetry": has no option "tracer_providers" (did you mean "tracer_provider"?); its options are tracer_provider, meter_provider; set the "telemetry" option.',
+      ],
+    ];
+    for (const [options, message] of cases)
+      assert.throws(() => new OpenAIConfig({ api_key: KEY, ...options } as never, {}), {
+        name: "ConfigError",
+        message,
+      });
+  });
+
   it("allows plain http off loopback only when asked", () => {
     const config = new OpenAIConfig(
       { api_key: KEY, api_base: "http://10.1.2.3:11434/v1", allow_insecure_http: true },

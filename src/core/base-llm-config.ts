@@ -13,6 +13,7 @@ import {
 } from "./base-llm-config-options.js";
 import type { ReasoningEffort, ServiceTier, Verbosity } from "./chat-options.js";
 import {
+  checkKnownKeys,
   headerValueProblem,
   normalizeApiBase,
   redactRedisUrl,
@@ -202,6 +203,10 @@ export class BaseLLMConfig {
       (typeof telemetry !== "object" || telemetry === null)
     )
       fail("telemetry", "must be false or { tracer_provider, meter_provider }");
+    if (typeof telemetry === "object")
+      checkKnownKeys(telemetry, ["tracer_provider", "meter_provider"], (problem) =>
+        fail("telemetry", problem),
+      );
     this.telemetry = telemetry;
     Object.freeze(this);
   }

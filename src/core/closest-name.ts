@@ -1,18 +1,22 @@
 /**
  * The name among `names` closest to `name` (a typo's likely intent): at most two edits away
- * (insertions, deletions, substitutions) and closer than any other; `undefined` when none is.
+ * (insertions, deletions, substitutions, case aside) and closer than any other; else the one that
+ * `name` begins (a shortened name, `initial_delay` for `initial_delay_ms`); else `undefined`.
  */
 export function closestName(name: string, names: Iterable<string>): string | undefined {
+  const typed = name.toLowerCase();
   let best: string | undefined;
   let bestDistance = 3;
+  let longer: string | undefined;
   for (const candidate of names) {
-    const distance = editDistance(name.toLowerCase(), candidate);
+    const distance = editDistance(typed, candidate);
     if (distance < bestDistance) {
       best = candidate;
       bestDistance = distance;
     }
+    if (longer === undefined && typed.length >= 4 && candidate.startsWith(typed)) longer = candidate;
   }
-  return best;
+  return best ?? longer;
 }
 
 /** Levenshtein distance, one row at a time. */

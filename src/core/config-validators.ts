@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
 import type { FixedRateLimit, RetryBackoff } from "./base-llm-config.js";
+import { closestName } from "./closest-name.js";
 
 // Validators of the options BaseLLMConfig resolves; each reports a problem through `fail`.
 
@@ -29,12 +30,31 @@ export function normalizeApiBase(
   return url.toString().replace(/\/(\?|$)/, "$1");
 }
 
+/**
+ * Refuses a key of a nested option object that is not one of `known` (a typo would otherwise be
+ * ignored), suggesting the key it likely meant.
+ */
+export function checkKnownKeys(
+  value: object,
+  known: readonly string[],
+  fail: (problem: string) => never,
+): void {
+  for (const key of Object.keys(value)) {
+    if (known.includes(key)) continue;
+    const near = closestName(key, known);
+    fail(
+      `has no option "${key}"${near === undefined ? "" : ` (did you mean "${near}"?)`}; its options are ${known.join(", ")}`,
+    );
+  }
+}
+
 export function validateRateLimit(
   value: "auto" | false | FixedRateLimit,
   fail: (problem: string) => never,
 ): "auto" | false | Readonly<FixedRateLimit> {
   if (value === "auto" || value === false) return value;
   if (typeof value !== "object" || value === null) return fail('must be "auto", false, or a fixed budget');
+  checkKnownKeys(value, ["requests_per_minute", "tokens_per_minute"], fail);
   if (value.requests_per_minute === undefined && value.tokens_per_minute === undefined) {
     fail("a fixed budget needs requests_per_minute, tokens_per_minute, or both");
   }
@@ -82,6 +102,9 @@ export function validateRetry(
   value: RetryBackoff,
   fail: (problem: string) => never,
 ): Readonly<Required<RetryBackoff>> {
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    return fail("must be an object { initial_delay_ms, max_delay_ms, max_retry_after_ms }");
+  checkKnownKeys(value, ["initial_delay_ms", "max_delay_ms", "max_retry_after_ms"], fail);
   const result = {
     initial_delay_ms: value.initial_delay_ms ?? 500,
     max_delay_ms: value.max_delay_ms ?? 8000,
