@@ -260,6 +260,38 @@ describe("run_tools: the tool loop", () => {
     assert.equal(server.requests.length, 1);
   });
 
+  it("options the model call does not check are checked before anything is sent", async () => {
+    server.script(final("never asked"));
+    const llm = clientFor(server);
+    const refusals: Array<[Parameters<typeof llm.run_tools>[1], string]> = [
+      [{ tools: [] }, "Invalid argument tools: run_tools needs at least one tool"],
+      [{ tools: [weather], max_steps: 0 }, "Invalid argument max_steps: must be a positive integer (got 0)"],
+      [
+        { tools: [weather], tool_concurrency: 1.5 },
+        "Invalid argument tool_concurrency: must be a positive integer (got 1.5)",
+      ],
+      [
+        { tools: [weather], tool_timeout: -5 },
+        "Invalid argument tool_timeout: must be a positive number of seconds, or Infinity for none (got -5)",
+      ],
+      [
+        { tools: [{ ...weather, timeout: 0 }] },
+        "Invalid argument tools[0].timeout: must be a positive number of seconds, or Infinity for none (got 0)",
+      ],
+      [
+        { tools: [{ ...weather, timout: 5 } as never] },
+        'Invalid argument tools[0].timout: is not a field of a tool (did you mean "timeout"?); the fields are name, description, parameters, execute, timeout',
+      ],
+      [{ tools: [{ name: "w" } as never] }, "Invalid argument tools[0].execute: must be a function"],
+    ];
+    for (const [options, message] of refusals)
+      await assert.rejects(llm.run_tools(ask, options), { name: "InvalidArgumentError", message });
+    assert.equal(server.requests.length, 0);
+    // Infinity is no limit, as for the call's timeouts.
+    const run = await llm.run_tools(ask, { tools: [{ ...weather, timeout: Number.POSITIVE_INFINITY }] });
+    assert.equal(run.content, "never asked");
+  });
+
   it("total_timeout bounds the whole run, a model call included", async () => {
     server.script(calling(["d1", "weather", '{"city":"Oslo"}']), delayed(5000, final("late")), hang());
     const run = await clientFor(server, { timeout: 30 }).run_tools(ask, {

@@ -18,7 +18,8 @@ export interface CallLimits {
   deadlineAt: number | undefined;
 }
 
-function checkSeconds(name: string, value: number | null | undefined): number | undefined {
+/** A number of seconds a caller gave: positive, or `Infinity` for none; `null` and `undefined` are not set. */
+export function checkSeconds(name: string, value: number | null | undefined): number | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== "number" || Number.isNaN(value) || value <= 0) {
     throw new InvalidArgumentError(

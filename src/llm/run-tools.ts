@@ -3,7 +3,6 @@ import { abortedByCaller, LLMError } from "../core/llm-error.js";
 import { type LLMResponse, LLMResponseStatus } from "../core/llm-response.js";
 import type { ChatMessage, ToolCall } from "../core/messages.js";
 import { redactSecrets } from "../core/redact.js";
-import { InvalidArgumentError } from "../core/usage-errors.js";
 import { timerDelay } from "../transport/timer-limits.js";
 import type {
   RunnableTool,
@@ -14,6 +13,7 @@ import type {
   ToolStep,
 } from "./runnable-tool.js";
 import { captureContent, type TelemetryTarget, traced } from "./telemetry.js";
+import { checkRunToolsOptions } from "./check-run-tools-options.js";
 import { compileToolSchema } from "./tool-schema.js";
 
 export type {
@@ -102,23 +102,15 @@ async function runLoop(
     approve,
     ...call
   } = options;
-  if (!Array.isArray(tools) || tools.length === 0)
-    throw new InvalidArgumentError("tools", "run_tools needs at least one tool");
-  for (const [name, value] of [
-    ["max_steps", max_steps],
-    ["tool_concurrency", tool_concurrency],
-  ] as const)
-    if (!Number.isInteger(value) || value < 1)
-      throw new InvalidArgumentError(name, `must be a positive integer (got ${String(value)})`);
+  checkRunToolsOptions({ tools, max_steps, tool_concurrency, tool_timeout });
   const compiled = new Map(
-    tools.map((tool, index) => {
-      if (typeof tool?.execute !== "function")
-        throw new InvalidArgumentError(`tools[${index}].execute`, "must be a function");
-      return [
-        tool.name,
-        { tool, schema: compileToolSchema(tool.parameters, `tools[${index}].parameters`) },
-      ] as const;
-    }),
+    tools.map(
+      (tool, index) =>
+        [
+          tool.name,
+          { tool, schema: compileToolSchema(tool.parameters, `tools[${index}].parameters`) },
+        ] as const,
+    ),
   );
   const wireTools = tools.map((tool) => ({
     name: tool.name,
