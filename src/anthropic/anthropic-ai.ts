@@ -33,7 +33,6 @@ export class AnthropicAI extends BaseLLM {
   readonly #origin: string;
   readonly #base: string;
   readonly #path: string;
-  readonly #headers: Record<string, string>;
   /** The headers of a buffered call and of a stream, built once rather than per request. */
   readonly #jsonHeaders: Record<string, string>;
   readonly #streamHeaders: Record<string, string>;
@@ -46,16 +45,16 @@ export class AnthropicAI extends BaseLLM {
     const url = endpointUrl(this.config.api_base, "/messages");
     this.#origin = url.origin;
     this.#base = url.pathname.replace(/\/messages$/, "");
-    this.#path = `${this.#base}/messages`;
-    this.#headers = {
+    this.#path = url.pathname;
+    const headers = {
       "content-type": "application/json",
       "user-agent": USER_AGENT,
       "anthropic-version": ANTHROPIC_VERSION,
       ...this.config.headers,
       "x-api-key": this.config.api_key,
     };
-    this.#jsonHeaders = { ...this.#headers, accept: "application/json" };
-    this.#streamHeaders = { ...this.#headers, accept: "text/event-stream" };
+    this.#jsonHeaders = { ...headers, accept: "application/json" };
+    this.#streamHeaders = { ...headers, accept: "text/event-stream" };
     this.#secrets = this.config.secrets;
   }
 
@@ -91,7 +90,7 @@ export class AnthropicAI extends BaseLLM {
     const response = await postJson({
       origin: this.#origin,
       path: `${this.#base}/messages/count_tokens`,
-      headers: { ...this.#headers, accept: "application/json" },
+      headers: this.#jsonHeaders,
       body: JSON.stringify(body),
       timeoutMs: Math.round((timeout ?? this.config.timeout) * 1000),
       timeoutLabel: "timeout",
