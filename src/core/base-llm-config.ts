@@ -22,7 +22,7 @@ import {
   validateRedisUrl,
   validateRetry,
 } from "./config-validators.js";
-import { closestName } from "./closest-name.js";
+import { didYouMean } from "./closest-name.js";
 import { ConfigError } from "./usage-errors.js";
 
 export type { BaseLLMConfigOptions, ConfigContext, ConfigEnvNames, FixedRateLimit, RetryBackoff };
@@ -72,10 +72,9 @@ export class BaseLLMConfig {
       });
     for (const key of Object.keys(options)) {
       if (CONFIG_OPTION_KEYS.has(key)) continue;
-      const near = closestName(key, CONFIG_OPTION_KEYS);
       throw new ConfigError({
         option: key,
-        problem: `is not a config option${near === undefined ? "" : ` (did you mean "${near}"?)`}`,
+        problem: `is not a config option${didYouMean(key, CONFIG_OPTION_KEYS)}`,
         advice: `the options are ${[...CONFIG_OPTION_KEYS].join(", ")}`,
       });
     }

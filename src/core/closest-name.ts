@@ -3,7 +3,7 @@
  * (insertions, deletions, substitutions, case aside) and closer than any other; else the one that
  * `name` begins (a shortened name, `initial_delay` for `initial_delay_ms`); else `undefined`.
  */
-export function closestName(name: string, names: Iterable<string>): string | undefined {
+function closestName(name: string, names: Iterable<string>): string | undefined {
   const typed = name.toLowerCase();
   let best: string | undefined;
   let bestDistance = 3;
@@ -17,6 +17,12 @@ export function closestName(name: string, names: Iterable<string>): string | und
     if (longer === undefined && typed.length >= 4 && candidate.startsWith(typed)) longer = candidate;
   }
   return best ?? longer;
+}
+
+/** ` (did you mean "x"?)` for the name closest to `name` (see {@link closestName}), or `""`. */
+export function didYouMean(name: string, names: Iterable<string>): string {
+  const near = closestName(name, names);
+  return near === undefined ? "" : ` (did you mean "${near}"?)`;
 }
 
 /** Levenshtein distance, one row at a time. */

@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
 import type { FixedRateLimit, RetryBackoff } from "./base-llm-config.js";
-import { closestName } from "./closest-name.js";
+import { didYouMean } from "./closest-name.js";
 
 // Validators of the options BaseLLMConfig resolves; each reports a problem through `fail`.
 
@@ -41,10 +41,7 @@ export function checkKnownKeys(
 ): void {
   for (const key of Object.keys(value)) {
     if (known.includes(key)) continue;
-    const near = closestName(key, known);
-    fail(
-      `has no option "${key}"${near === undefined ? "" : ` (did you mean "${near}"?)`}; its options are ${known.join(", ")}`,
-    );
+    fail(`has no option "${key}"${didYouMean(key, known)}; its options are ${known.join(", ")}`);
   }
 }
 

@@ -5,7 +5,7 @@ import {
   type ChatCompletionOptions,
   type ChatCompletionOptionsInput,
 } from "../core/chat-options.js";
-import { closestName } from "../core/closest-name.js";
+import { didYouMean } from "../core/closest-name.js";
 import { abortedByCaller, LLMError } from "../core/llm-error.js";
 import { InvalidArgumentError } from "../core/usage-errors.js";
 
@@ -56,13 +56,11 @@ export function normalizeCallOptions(
     throw new InvalidArgumentError("options", "must be an object");
   const normalized: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(options)) {
-    if (!CHAT_OPTION_KEYS.has(key)) {
-      const near = closestName(key, CHAT_OPTION_KEYS);
+    if (!CHAT_OPTION_KEYS.has(key))
       throw new InvalidArgumentError(
         `options.${key}`,
-        `is not an option of chat_completions${near === undefined ? "" : ` (did you mean "${near}"?)`}; to send a parameter this library does not know, use extra_body: { ${key}: ... }`,
+        `is not an option of chat_completions${didYouMean(key, CHAT_OPTION_KEYS)}; to send a parameter this library does not know, use extra_body: { ${key}: ... }`,
       );
-    }
     if (value !== undefined && value !== null) normalized[key] = value;
   }
   return normalized as ChatCompletionOptions;

@@ -1,4 +1,4 @@
-import { closestName } from "../core/closest-name.js";
+import { didYouMean } from "../core/closest-name.js";
 import { InvalidArgumentError } from "../core/usage-errors.js";
 import { checkSeconds } from "./call-limits.js";
 import type { RunnableTool } from "./runnable-tool.js";
@@ -17,12 +17,7 @@ export function checkRunToolsOptions(options: {
   max_steps: number;
   tool_concurrency: number;
   tool_timeout: number;
-}): asserts options is {
-  tools: ReadonlyArray<RunnableTool<never>>;
-  max_steps: number;
-  tool_concurrency: number;
-  tool_timeout: number;
-} {
+}): void {
   const { tools } = options;
   if (!Array.isArray(tools) || tools.length === 0)
     throw new InvalidArgumentError("tools", "run_tools needs at least one tool");
@@ -37,10 +32,9 @@ export function checkRunToolsOptions(options: {
       throw new InvalidArgumentError(`tools[${index}].execute`, "must be a function");
     for (const key of Object.keys(tool)) {
       if (TOOL_FIELDS.includes(key)) continue;
-      const near = closestName(key, TOOL_FIELDS);
       throw new InvalidArgumentError(
         `tools[${index}].${key}`,
-        `is not a field of a tool${near === undefined ? "" : ` (did you mean "${near}"?)`}; the fields are ${TOOL_FIELDS.join(", ")}`,
+        `is not a field of a tool${didYouMean(key, TOOL_FIELDS)}; the fields are ${TOOL_FIELDS.join(", ")}`,
       );
     }
     checkSeconds(`tools[${index}].timeout`, tool.timeout);
