@@ -76,13 +76,19 @@ describe("ChatStream.for_each", () => {
     const started: string[] = [];
     const done: string[] = [];
     const response = await stream.for_each(async (part) => {
-      started.push(part.type);
+      // How many earlier callbacks had finished when this part was given.
+      started.push(`${part.type} after ${done.length}`);
       await new Promise((resolve) => setTimeout(resolve, 20));
       done.push(part.type);
     });
     // Every part was given before the first callback's promise settled, and all had settled by now.
-    assert.deepStrictEqual(started, ["text-delta", "text-delta", "text-delta", "finish"]);
-    assert.deepStrictEqual(done, started);
+    assert.deepStrictEqual(started, [
+      "text-delta after 0",
+      "text-delta after 0",
+      "text-delta after 0",
+      "finish after 0",
+    ]);
+    assert.deepStrictEqual(done, ["text-delta", "text-delta", "text-delta", "finish"]);
     assert.equal(response.content, "one two three");
   });
 

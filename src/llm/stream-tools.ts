@@ -26,13 +26,12 @@ export function streamTools(
   // long-lived caller signal keeps). A `signal` that is not an AbortSignal is passed on as it is,
   // for runTools to refuse.
   const own = new AbortController();
-  const callerSignal: unknown = options.signal;
-  const caller = callerSignal instanceof AbortSignal ? callerSignal : undefined;
+  const given: unknown = options.signal;
+  const caller = given instanceof AbortSignal ? given : undefined;
   const follow = () => own.abort(caller?.reason);
   if (caller?.aborted) follow();
   else caller?.addEventListener("abort", follow, { once: true });
-  const signal =
-    caller !== undefined || callerSignal === undefined || callerSignal === null ? own.signal : options.signal;
+  const signal = caller === undefined && given != null ? options.signal : own.signal;
   return new ToolRunParts(
     (emit) =>
       runTools(
