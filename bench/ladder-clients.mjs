@@ -61,7 +61,9 @@ function transport(withAssembler) {
               if (event !== "done" && event.choices[0]?.delta?.content) onChunk();
               continue;
             }
-            for (const part of assembler.push(event)) if (part.type === "text-delta") onChunk();
+            assembler.push(event, (part) => {
+              if (part.type === "text-delta") onChunk();
+            });
           }
         }
         assembler?.finish();
@@ -82,8 +84,7 @@ function layered(level) {
     });
     const produce = async (prepared, context, emit) => {
       const open = await llm.openStream(prepared, context);
-      for await (const batch of open.events)
-        for (const event of batch) for (const part of open.assembler.push(event)) emit(part);
+      for await (const batch of open.events) for (const event of batch) open.assembler.push(event, emit);
       return open.assembler.finish();
     };
     return {

@@ -84,7 +84,7 @@ class EchoLLM extends BaseLLM {
         yield [...text.split(" ")];
       })(),
       assembler: {
-        push: (event) => [{ type: "text-delta", text: String(event) }],
+        push: (event, emit) => emit({ type: "text-delta", text: String(event) }),
         finish: () =>
           new LLMResponse({ status: LLMResponseStatus.SUCCESS, content: text, finish_reason: "stop" }),
         partial: (error) => new LLMResponse({ status: LLMResponseStatus.ERROR, error }),

@@ -45,10 +45,11 @@ export class AnthropicStreamAssembler {
     },
   ) {}
 
-  push(event: unknown): StreamPart[] {
+  /** Takes one parsed event (or `"done"` for the end) and gives `emit` the parts it completes. */
+  push(event: unknown, emit: (part: StreamPart) => void): void {
     if (event === "done") {
       this.#stopped = true;
-      return [];
+      return;
     }
     if (!isRecord(event)) throw this.#invalid("stream event is not a JSON object");
     if (event["error"] !== undefined && event["type"] !== "message_start")
@@ -65,7 +66,7 @@ export class AnthropicStreamAssembler {
           if (typeof message["id"] === "string") this.#id = message["id"];
           if (isRecord(message["usage"])) this.#usage = { ...message["usage"] };
         }
-        return [];
+        return;
       }
       case "content_block_start": {
         const block = event["content_block"];
@@ -79,44 +80,45 @@ export class AnthropicStreamAssembler {
               ? block["thinking"]
               : undefined;
         if (typeof text === "string" && text !== "")
-          return [{ type: block["type"] === "text" ? "text-delta" : "reasoning-delta", text }];
-        return [];
+          emit({ type: block["type"] === "text" ? "text-delta" : "reasoning-delta", text });
+        return;
       }
       case "content_block_delta":
-        return this.#delta(event);
+        this.#delta(event, emit);
+        return;
       case "content_block_stop": {
         const open = typeof event["index"] === "number" ? this.#blocks.get(event["index"]) : undefined;
-        if (open === undefined) return [];
+        if (open === undefined) return;
         this.#blocks.delete(event["index"] as number);
         if (open.type === "tool_use") {
           open.block["input"] =
             open.json.trim() === "" ? (open.block["input"] ?? {}) : this.#parseInput(open.json);
           this.#done.push(open.block);
-          if (this.options.jsonMode && open.block["name"] === JSON_TOOL) return [];
+          if (this.options.jsonMode && open.block["name"] === JSON_TOOL) return;
           const input = open.block["input"];
           const tool_call = toToolCall({
             id: typeof open.block["id"] === "string" ? open.block["id"] : "",
             name: String(open.block["name"] ?? ""),
             rawArguments: typeof input === "string" ? input : JSON.stringify(input),
           });
-          return [{ type: "tool-call", tool_call }];
+          emit({ type: "tool-call", tool_call });
+          return;
         }
         this.#done.push(open.block);
-        return [];
+        return;
       }
       case "message_delta": {
         const delta = event["delta"];
         if (isRecord(delta) && typeof delta["stop_reason"] === "string")
           this.#stopReason = delta["stop_reason"];
         if (isRecord(event["usage"])) this.#usage = { ...this.#usage, ...event["usage"] };
-        return [];
+        return;
       }
       case "message_stop":
         this.#stopped = true;
-        return [];
+        return;
       default:
-        // `ping` and event types added later carry nothing to assemble.
-        return [];
+      // `ping` and event types added later carry nothing to assemble.
     }
   }
 
@@ -155,7 +157,7 @@ export class AnthropicStreamAssembler {
     return response;
   }
 
-  #delta(event: Record<string, unknown>): StreamPart[] {
+  #delta(event: Record<string, unknown>, emit: (part: StreamPart) => void): void {
     const open = typeof event["index"] === "number" ? this.#blocks.get(event["index"]) : undefined;
     const delta = event["delta"];
     if (open === undefined || !isRecord(delta))
@@ -164,21 +166,22 @@ export class AnthropicStreamAssembler {
       case "text_delta": {
         const text = typeof delta["text"] === "string" ? delta["text"] : "";
         open.block["text"] = `${open.block["text"] ?? ""}${text}`;
-        return text === "" ? [] : [{ type: "text-delta", text }];
+        if (text !== "") emit({ type: "text-delta", text });
+        return;
       }
       case "thinking_delta": {
         const text = typeof delta["thinking"] === "string" ? delta["thinking"] : "";
         open.block["thinking"] = `${open.block["thinking"] ?? ""}${text}`;
-        return text === "" ? [] : [{ type: "reasoning-delta", text }];
+        if (text !== "") emit({ type: "reasoning-delta", text });
+        return;
       }
       case "signature_delta":
         open.block["signature"] = `${open.block["signature"] ?? ""}${String(delta["signature"] ?? "")}`;
-        return [];
+        return;
       case "input_json_delta":
         open.json += typeof delta["partial_json"] === "string" ? delta["partial_json"] : "";
-        return [];
+        return;
       default:
-        return [];
     }
   }
 

@@ -4,6 +4,7 @@ import type { ChatCompletionOptions, ChatCompletionOptionsInput } from "../core/
 import { LLMError } from "../core/llm-error.js";
 import { LLMResponse, LLMResponseStatus } from "../core/llm-response.js";
 import type { ChatMessage } from "../core/messages.js";
+import type { StreamPart } from "../core/stream-part.js";
 import { InvalidArgumentError } from "../core/usage-errors.js";
 import type { RateBudget } from "../transport/rate-budget.js";
 import { rateBudgetFor } from "../transport/rate-budget-for.js";
@@ -143,6 +144,10 @@ export abstract class BaseLLM {
     const abort = new CallAbort(limits.signal);
     return new ChatStream(abort, async (stream) => {
       let assembler: StreamAssembler | undefined;
+      const emit = (part: StreamPart) => {
+        prepared.trace?.firstChunk();
+        stream.push(part);
+      };
       try {
         const response = await this.#retry(
           prepared,
@@ -154,10 +159,7 @@ export abstract class BaseLLM {
             for await (const batch of open.events) {
               if (finished) continue;
               for (const event of batch) {
-                for (const part of open.assembler.push(event)) {
-                  prepared.trace?.firstChunk();
-                  stream.push(part);
-                }
+                open.assembler.push(event, emit);
                 if (event === "done") {
                   finished = open.assembler.finish();
                   break;

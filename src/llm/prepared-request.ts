@@ -57,7 +57,8 @@ export interface SendContext extends AttemptContext {
 
 /** Turns one attempt's stream events into parts and, at the end, the response. */
 export interface StreamAssembler {
-  push(event: unknown): StreamPart[];
+  /** Takes one event and gives `emit` the parts it completes, in order (no list per event). */
+  push(event: unknown, emit: (part: StreamPart) => void): void;
   finish(): LLMResponse;
   partial(error: LLMError): LLMResponse;
 }

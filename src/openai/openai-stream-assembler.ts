@@ -44,6 +44,8 @@ interface WireChunk {
   x_groq?: { usage?: WireUsage | null } | null;
 }
 
+const ignore = () => {};
+
 interface PendingCall {
   /** The `index` the server gave it (calls are emitted in index order, then arrival order). */
   wireIndex: number;
@@ -88,11 +90,12 @@ export class OpenAIStreamAssembler {
     } = {},
   ) {}
 
-  /** Takes one parsed event (or `"done"` for `[DONE]`) and returns the parts it completes. */
-  push(chunk: unknown): StreamPart[] {
+  /** Takes one parsed event (or `"done"` for `[DONE]`) and gives `emit` the parts it completes. */
+  push(chunk: unknown, emit: (part: StreamPart) => void): void {
     if (chunk === "done") {
       this.#sawDone = true;
-      return this.#emitCalls();
+      this.#emitCalls(emit);
+      return;
     }
     if (!isRecord(chunk)) throw this.#invalid("stream event is not a JSON object");
     const data = chunk as WireChunk;
@@ -111,24 +114,23 @@ export class OpenAIStreamAssembler {
     else if (isRecord(data.x_groq) && isRecord(data.x_groq.usage)) this.#usage = data.x_groq.usage;
     this.#serviceTier = optionalText(data.service_tier) ?? this.#serviceTier;
     this.#fingerprint = optionalText(data.system_fingerprint) ?? this.#fingerprint;
-    const parts: StreamPart[] = [];
-    const choices = Array.isArray(data.choices) ? data.choices : [];
-    for (const choice of choices) {
+    if (!Array.isArray(data.choices)) return;
+    for (const choice of data.choices) {
       if (!isRecord(choice) || (choice.index ?? 0) !== 0) continue;
       const delta = choice.delta ?? choice.message;
       if (isRecord(delta)) {
         if (typeof delta.content === "string" && delta.content !== "") {
           this.#content += delta.content;
-          parts.push({ type: "text-delta", text: delta.content });
+          emit({ type: "text-delta", text: delta.content });
         }
         const reasoning = reasoningText(delta);
         if (reasoning !== "") {
           this.#reasoning += reasoning;
-          parts.push({ type: "reasoning-delta", text: reasoning });
+          emit({ type: "reasoning-delta", text: reasoning });
         }
         if (typeof delta.refusal === "string" && delta.refusal !== "") {
           this.#refusal = (this.#refusal ?? "") + delta.refusal;
-          parts.push({ type: "refusal-delta", text: delta.refusal });
+          emit({ type: "refusal-delta", text: delta.refusal });
         }
         if (Array.isArray(delta.tool_calls))
           for (const call of delta.tool_calls) this.#addToolCallDelta(call);
@@ -141,10 +143,9 @@ export class OpenAIStreamAssembler {
       }
       if (typeof choice.finish_reason === "string") {
         this.#finishReason = choice.finish_reason;
-        parts.push(...this.#emitCalls());
+        this.#emitCalls(emit);
       }
     }
-    return parts;
   }
 
   /** The response of a stream that ended; throws when it ended with neither `[DONE]` nor a finish reason. */
@@ -157,7 +158,7 @@ export class OpenAIStreamAssembler {
         retryable: true,
       });
     }
-    this.#emitCalls();
+    this.#emitCalls(ignore);
     const response = this.#build(LLMResponseStatus.SUCCESS, undefined);
     if (this.#usage === undefined) response.warnings.push(NO_USAGE_WARNING);
     const json = parseJsonResult(response.content, this.options.response_format_type);
@@ -215,8 +216,9 @@ export class OpenAIStreamAssembler {
     if (args !== undefined && args !== null) call.arguments += argumentsText(args);
   }
 
-  #emitCalls(): StreamPart[] {
-    const parts: StreamPart[] = [];
+  /** Completes the calls assembled so far, in index order, and gives each to `emit`. */
+  #emitCalls(emit: (part: StreamPart) => void): void {
+    if (this.#calls.size === 0) return;
     const ordered = [...this.#calls.entries()].sort(([a, x], [b, y]) => x.wireIndex - y.wireIndex || a - b);
     for (const [, pending] of ordered) {
       if (pending.name === "")
@@ -227,11 +229,10 @@ export class OpenAIStreamAssembler {
         rawArguments: pending.arguments,
       });
       this.#emittedCalls.push(tool_call);
-      parts.push({ type: "tool-call", tool_call });
+      emit({ type: "tool-call", tool_call });
     }
     this.#calls.clear();
     this.#slots.clear();
-    return parts;
   }
 
   #invalid(message: string): LLMError {
