@@ -32,6 +32,33 @@ describe("streaming", () => {
     assert.deepStrictEqual([response.send_tokens, response.recv_tokens, response.total_tokens], [9, 4, 13]);
   });
 
+  it("drops a leading byte-order mark, even split across reads, and keeps the first event", async () => {
+    const bytes = Buffer.from(
+      `\uFEFF${frame([chunk({ role: "assistant", content: "first" }), chunk({}, "stop"), usage])}`,
+    );
+    assert.deepStrictEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf]);
+    server.script(ssePieces([bytes.subarray(0, 1), bytes.subarray(1, 2), bytes.subarray(2)]));
+    const stream = clientFor(server).stream_chat_completions(HELLO);
+    const parts = await collect(stream);
+    const response = await stream.response;
+    assert.equal(response.status, LLMResponseStatus.SUCCESS);
+    assert.equal(response.content, "first");
+    assert.deepStrictEqual(parts[0], { type: "text-delta", text: "first" });
+  });
+
+  it("turns bytes that are not UTF-8 into U+FFFD instead of failing the stream", async () => {
+    const [head, tail] = frame([
+      chunk({ role: "assistant", content: "a#b" }),
+      chunk({}, "stop"),
+      usage,
+    ]).split("#");
+    // 0xff is never valid UTF-8; 0xe4 0xb8 starts a 3-byte character that never completes.
+    server.script(ssePieces([Buffer.from(head!), Buffer.from([0xff, 0xe4, 0xb8]), Buffer.from(tail!)]));
+    const response = await clientFor(server).stream_chat_completions(HELLO).response;
+    assert.equal(response.status, LLMResponseStatus.SUCCESS);
+    assert.equal(response.content, "a\uFFFD\uFFFDb");
+  });
+
   it("assembles parallel tool calls by index: late names, split arguments, empty arguments", async () => {
     server.script(
       sse(

@@ -1,13 +1,17 @@
+import { StringDecoder } from "node:string_decoder";
 import { createParser } from "eventsource-parser";
 import { LLMError } from "../core/llm-error.js";
 import { redactSecrets } from "../core/redact.js";
 import { firstHeader, type HttpExchange, type PostRequest } from "./http-exchange.js";
 
+const BYTE_ORDER_MARK = 0xfeff;
+
 /**
  * Reads an open 2xx exchange as a server-sent event stream and yields, per network read, the
  * `data:` payloads parsed as JSON (batched: one hop per read, not per event), then `done`. SSE
- * framing is parsed by `eventsource-parser`; bytes are decoded with a streaming TextDecoder, so a
- * multi-byte character split across chunks stays whole. Only events count as progress for the
+ * framing is parsed by `eventsource-parser`; bytes are decoded with Node's `StringDecoder`, so a
+ * multi-byte character split across chunks stays whole (a streaming `TextDecoder` does the same
+ * several times slower), and a leading byte-order mark is dropped. Only events count as progress for the
  * idle timer (comment lines do not). A server that ignored `stream: true` and sent one JSON body
  * has that body yielded as a single event.
  */
@@ -80,10 +84,19 @@ export async function* readSseJson(options: {
       }
     },
   });
-  const decoder = new TextDecoder();
+  const decoder = new StringDecoder("utf8");
+  let started = false;
+  const feed = (text: string) => {
+    if (!started) {
+      if (text === "") return;
+      started = true;
+      if (text.charCodeAt(0) === BYTE_ORDER_MARK) text = text.slice(1);
+    }
+    parser.feed(text);
+  };
   try {
     for await (const batch of batches) {
-      for (const chunk of batch) parser.feed(decoder.decode(chunk, { stream: true }));
+      for (const chunk of batch) feed(decoder.write(chunk));
       if (sawEvent) {
         sawEvent = false;
         exchange.timer.progress();
@@ -95,7 +108,7 @@ export async function* readSseJson(options: {
       }
       if (bad) throw bad;
     }
-    parser.feed(decoder.decode());
+    feed(decoder.end());
     if (events.length > 0) yield events;
     if (bad) throw bad;
   } catch (error) {
