@@ -120,5 +120,6 @@ export function buildOpenAIRequest(options: {
     request.stream = true;
     request.stream_options = { include_usage: true };
   }
-  return Object.assign(request, extraBody(call.extra_body));
+  const extra = extraBody(call.extra_body);
+  return extra === undefined ? request : Object.assign(request, extra);
 }

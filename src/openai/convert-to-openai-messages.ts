@@ -25,6 +25,12 @@ function toContent(content: unknown, path: string): Content {
   throw new InvalidArgumentError(path, "content must be a string, an array of content parts, or null");
 }
 
+/** A message's content: plain text as it is, anything else checked with the message's path. */
+function contentOf(message: ChatMessage, index: number): Content {
+  const content = message.content;
+  return typeof content === "string" ? content : toContent(content, `messages[${index}].content`);
+}
+
 /** Tool results may be any JSON value: objects and numbers are sent as their JSON text. */
 function toToolResultContent(content: unknown, path: string): Content {
   if (typeof content === "string" || Array.isArray(content)) return toContent(content, path);
@@ -65,42 +71,51 @@ function toWireToolCall(call: DirectorToolCallInput | OpenAIToolCallInput, path:
   );
 }
 
+/** Adds a message's `name`, when it has one (a plain literal otherwise: no spread per message). */
+function named<T extends WireMessage>(wire: T, message: ChatMessage): T {
+  if (typeof message.name === "string") (wire as { name?: string }).name = message.name;
+  return wire;
+}
+
 function convertMessage(message: ChatMessage, index: number): WireMessage {
-  const path = `messages[${index}]`;
-  if (!isRecord(message)) throw new InvalidArgumentError(path, "a message must be an object");
-  const name = typeof message.name === "string" ? { name: message.name } : {};
+  // Paths are built only for an error: this runs for every message of every call.
+  if (!isRecord(message)) throw new InvalidArgumentError(`messages[${index}]`, "a message must be an object");
   const role = message.role;
   switch (role) {
     case "system":
     case "developer":
     case "user":
-      return { role, content: toContent(message.content, `${path}.content`), ...name };
+      return named({ role, content: contentOf(message, index) }, message);
     case "assistant": {
       const calls = message.tool_calls ?? [];
-      if (!Array.isArray(calls)) throw new InvalidArgumentError(`${path}.tool_calls`, "must be an array");
-      const content = toContent(message.content, `${path}.content`);
-      if (calls.length === 0) return { role, content, ...name };
+      if (!Array.isArray(calls))
+        throw new InvalidArgumentError(`messages[${index}].tool_calls`, "must be an array");
+      const content = contentOf(message, index);
+      if (calls.length === 0) return named({ role, content }, message);
       const tool_calls = calls.map((call, callIndex) =>
-        toWireToolCall(call, `${path}.tool_calls[${callIndex}]`),
+        toWireToolCall(call, `messages[${index}].tool_calls[${callIndex}]`),
       );
-      return content === "" ? { role, tool_calls, ...name } : { role, content, tool_calls, ...name };
+      return named(content === "" ? { role, tool_calls } : { role, content, tool_calls }, message);
     }
     case "tool": {
       if (typeof message.tool_call_id !== "string" || message.tool_call_id === "") {
         throw new InvalidArgumentError(
-          `${path}.tool_call_id`,
+          `messages[${index}].tool_call_id`,
           "a tool result needs the id of the call it answers",
         );
       }
       return {
         role,
-        content: toToolResultContent(message.content, `${path}.content`),
+        content: toToolResultContent(message.content, `messages[${index}].content`),
         tool_call_id: message.tool_call_id,
       };
     }
     default: {
       const unknownRole: never = role;
-      throw new InvalidArgumentError(`${path}.role`, `unknown role ${JSON.stringify(unknownRole)}`);
+      throw new InvalidArgumentError(
+        `messages[${index}].role`,
+        `unknown role ${JSON.stringify(unknownRole)}`,
+      );
     }
   }
 }

@@ -115,20 +115,18 @@ export function requestParams(options: {
   reasoning: boolean;
 }): Record<string, unknown> {
   const { call, defaults } = options;
-  const given: Record<string, unknown> = {};
-  if (options.reasoning && defaults.reasoning_effort !== undefined)
-    given["reasoning_effort"] = defaults.reasoning_effort;
-  if (/^gpt-5/.test(options.model) && defaults.verbosity !== undefined)
-    given["verbosity"] = defaults.verbosity;
-  if (defaults.service_tier !== undefined) given["service_tier"] = defaults.service_tier;
   const params: Record<string, unknown> = {};
-  // Only the keys a call or the config sets: most calls set none (this runs on every request).
-  for (const source of [given, call as Record<string, unknown>]) {
-    for (const name in source) {
-      const check = PARAMS[name];
-      const value = source[name];
-      if (check !== undefined && value !== undefined) params[name] = check(value, name);
-    }
+  // Only the keys the config or a call sets: most set none (this runs on every request).
+  if (options.reasoning && defaults.reasoning_effort !== undefined)
+    params["reasoning_effort"] = PARAMS["reasoning_effort"]!(defaults.reasoning_effort, "reasoning_effort");
+  if (options.model.startsWith("gpt-5") && defaults.verbosity !== undefined)
+    params["verbosity"] = PARAMS["verbosity"]!(defaults.verbosity, "verbosity");
+  if (defaults.service_tier !== undefined)
+    params["service_tier"] = PARAMS["service_tier"]!(defaults.service_tier, "service_tier");
+  for (const name in call) {
+    const check = PARAMS[name];
+    const value = (call as Record<string, unknown>)[name];
+    if (check !== undefined && value !== undefined) params[name] = check(value, name);
   }
   if (params["top_logprobs"] !== undefined && params["logprobs"] !== true)
     throw new InvalidArgumentError("top_logprobs", "needs logprobs: true");
@@ -136,8 +134,8 @@ export function requestParams(options: {
 }
 
 /** `extra_body`, checked: a plain object that JSON can carry, merged into the body last. */
-export function extraBody(value: unknown): Record<string, unknown> {
-  if (value === undefined) return {};
+export function extraBody(value: unknown): Record<string, unknown> | undefined {
+  if (value === undefined) return undefined;
   if (!isRecord(value)) throw new InvalidArgumentError("extra_body", "must be an object of body parameters");
   jsonText(value, "extra_body");
   return value;
