@@ -154,15 +154,28 @@ export interface TelemetrySink {
 }
 
 /**
+ * Where `@opentelemetry/api` 1.x keeps what is registered (its tracer, meter and context providers,
+ * its diag logger): absent until something registers, whichever copy of the API did it.
+ */
+const OTEL_GLOBAL = Symbol.for("opentelemetry.js.api.1");
+
+/**
  * The tracer and meter a call reports to, or `undefined` when nothing would record: no
  * `@opentelemetry/api`, `telemetry: false`, or neither a tracer nor a meter provider registered
- * (the API's proxy tracer and no-op meter). Asked per call, so an SDK registered later is seen;
- * the `undefined` answer costs two lookups and builds no span, so a call without an SDK pays
- * next to nothing.
+ * (the API's proxy tracer and no-op meter). Asked per call, so an SDK registered later is seen.
+ * While nothing at all is registered and no provider is given, the answer is one property read
+ * (no API call: they cost about 2.5 µs per stream in the benchmark); otherwise the API is asked.
  */
 export function telemetrySink(target: TelemetryTarget): TelemetrySink | undefined {
+  if (target === false) return undefined;
+  if (
+    (globalThis as Record<symbol, unknown>)[OTEL_GLOBAL] === undefined &&
+    target?.tracer_provider === undefined &&
+    target?.meter_provider === undefined
+  )
+    return undefined;
   const otel = loadApi();
-  if (otel === null || target === false) return undefined;
+  if (otel === null) return undefined;
   const tracer = tracerFor(otel, target);
   const meter = meterFor(otel, target);
   if (tracer instanceof otel.ProxyTracer && meter === otel.createNoopMeter()) return undefined;
