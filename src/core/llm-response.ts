@@ -52,58 +52,60 @@ export interface Logprobs {
 }
 
 /** The fields every {@link LLMResponse} has, success or failure. */
+// Fields are \`declare\`d: the constructor assigns every one, in one order, so each response is
+// built once (class fields would first define all 24 as undefined, then assign them again).
 class LLMResponseFields {
   /** `LLMResponseStatus.SUCCESS` (true) or `LLMResponseStatus.ERROR` (false). */
-  status: LLMResponseStatus;
+  declare status: LLMResponseStatus;
   /** The assistant's text; `""` when the model only called tools or the call failed. */
-  content: string;
+  declare content: string;
   /** Every tool call the model made, in order, in Director's shape. */
-  tool_calls: ToolCall[];
+  declare tool_calls: ToolCall[];
   /** The provider's own finish reason (`stop`, `tool_calls`, `length`, `content_filter`, ...); `""` if none. */
-  finish_reason: string;
+  declare finish_reason: string;
   /** Prompt tokens (the provider's `prompt_tokens`; 0 when it sent no usage). */
-  send_tokens: number;
+  declare send_tokens: number;
   /** Completion tokens (the provider's `completion_tokens`; 0 when it sent no usage). */
-  recv_tokens: number;
+  declare recv_tokens: number;
   /** Total tokens (the provider's `total_tokens`; 0 when it sent no usage). */
-  total_tokens: number;
+  declare total_tokens: number;
   /** Prompt tokens served from the provider's cache (part of `send_tokens`). */
-  cached_tokens: number;
+  declare cached_tokens: number;
   /** Hidden reasoning tokens (part of `recv_tokens`). */
-  reasoning_tokens: number;
+  declare reasoning_tokens: number;
   /** Why the call failed; `undefined` on success. */
-  error: LLMError | undefined;
+  declare error: LLMError | undefined;
   /**
    * For `response_format` `json_object` / `json_schema`: the content parsed as JSON (`undefined` if it
    * was not valid JSON; a warning then says why).
    */
-  parsed: unknown;
+  declare parsed: unknown;
   /** The model's refusal text, when it refused (structured outputs). */
-  refusal: string | undefined;
+  declare refusal: string | undefined;
   /** The model id the server reported (e.g. a dated snapshot). */
-  model: string | undefined;
+  declare model: string | undefined;
   /** The completion id (`chatcmpl-...`). */
-  id: string | undefined;
+  declare id: string | undefined;
   /** The server's `x-request-id`. */
-  request_id: string | undefined;
+  declare request_id: string | undefined;
   /** Things the caller should know that did not fail the call (e.g. `max_tokens` lowered to fit). */
-  warnings: string[];
+  declare warnings: string[];
   /** Cost in USD from the usage and the model's price; `undefined` for unknown models. */
-  cost: number | undefined;
+  declare cost: number | undefined;
   /** HTTP requests sent for this call, retries included. */
-  attempts: number;
+  declare attempts: number;
   /** The model's reasoning text, where the server sends it (DeepSeek, vLLM, OpenRouter, Claude's thinking); `""` when none. Never part of `content`. */
-  reasoning: string;
+  declare reasoning: string;
   /** Claude's thinking blocks, as returned (sent back by {@link assistant_message}); `[]` for other providers. */
-  thinking_blocks: ThinkingBlock[];
+  declare thinking_blocks: ThinkingBlock[];
   /** Prompt tokens written to the provider's cache (Anthropic's cache writes; part of `send_tokens`; 0 for OpenAI). */
-  cache_write_tokens: number;
+  declare cache_write_tokens: number;
   /** The tokens' log probabilities, when the call asked for `logprobs`; `undefined` otherwise. */
-  logprobs: Logprobs | undefined;
+  declare logprobs: Logprobs | undefined;
   /** The service tier that processed the request, as the server reports it. */
-  service_tier: string | undefined;
+  declare service_tier: string | undefined;
   /** The backend configuration fingerprint the server reports (`system_fingerprint`). */
-  system_fingerprint: string | undefined;
+  declare system_fingerprint: string | undefined;
 
   /**
    * The assistant turn to append to the history for the next call, on any provider: the content,

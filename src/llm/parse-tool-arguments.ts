@@ -41,6 +41,7 @@ export function parseJsonContent(content: string): { value: unknown } | { error:
 
 /** One warning per invalid tool call, naming it and why (both response paths report them alike). */
 export function toolCallWarnings(calls: readonly ToolCall[]): string[] {
+  if (calls.length === 0) return [];
   return calls
     .filter((call) => call.invalid)
     .map((call) => `tool call ${call.id} (${call.tool.name}): ${call.parse_error}`);

@@ -174,13 +174,18 @@ export class OpenAIStreamAssembler {
 
   #build(status: LLMResponseStatus, error: LLMError | undefined): LLMResponse {
     const warnings = toolCallWarnings(this.#emittedCalls);
+    const usage = mapUsage(this.#usage);
     return new LLMResponse({
       status,
       error,
       content: this.#content,
       tool_calls: [...this.#emittedCalls],
       finish_reason: this.#finishReason ?? "",
-      ...mapUsage(this.#usage),
+      send_tokens: usage.send_tokens,
+      recv_tokens: usage.recv_tokens,
+      total_tokens: usage.total_tokens,
+      cached_tokens: usage.cached_tokens,
+      reasoning_tokens: usage.reasoning_tokens,
       refusal: this.#refusal,
       model: this.#model,
       id: this.#id,
