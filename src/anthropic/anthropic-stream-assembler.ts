@@ -116,10 +116,8 @@ export class AnthropicStreamAssembler {
       }
       case "message_stop":
         this.#stopped = true;
-        return;
-      default:
-      // `ping` and event types added later carry nothing to assemble.
     }
+    // `ping` and event types added later carry nothing to assemble.
   }
 
   finish(): LLMResponse {
@@ -180,8 +178,6 @@ export class AnthropicStreamAssembler {
         return;
       case "input_json_delta":
         open.json += typeof delta["partial_json"] === "string" ? delta["partial_json"] : "";
-        return;
-      default:
     }
   }
 

@@ -51,9 +51,9 @@ export interface Logprobs {
   refusal: TokenLogprob[];
 }
 
-/** The fields every {@link LLMResponse} has, success or failure. */
-// Fields are \`declare\`d: the constructor assigns every one, in one order, so each response is
+// The fields are `declare`d: the constructor assigns every one, in one order, so a response is
 // built once (class fields would first define all 24 as undefined, then assign them again).
+/** The fields every {@link LLMResponse} has, success or failure. */
 class LLMResponseFields {
   /** `LLMResponseStatus.SUCCESS` (true) or `LLMResponseStatus.ERROR` (false). */
   declare status: LLMResponseStatus;

@@ -11,9 +11,9 @@ const BYTE_ORDER_MARK = 0xfeff;
  * `data:` payloads parsed as JSON (batched: one hop per read, not per event), then `done`. SSE
  * framing is parsed by `eventsource-parser`; bytes are decoded with Node's `StringDecoder`, so a
  * multi-byte character split across chunks stays whole (a streaming `TextDecoder` does the same
- * several times slower), and a leading byte-order mark is dropped. Only events count as progress for the
- * idle timer (comment lines do not). A server that ignored `stream: true` and sent one JSON body
- * has that body yielded as a single event.
+ * several times slower), and a leading byte-order mark is dropped. Only events count as progress
+ * for the idle timer (comment lines do not). A server that ignored `stream: true` and sent one JSON
+ * body has that body yielded as a single event.
  */
 export async function* readSseJson(options: {
   exchange: HttpExchange;
