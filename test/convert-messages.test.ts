@@ -115,6 +115,12 @@ describe("convertToOpenAIMessages", () => {
       "messages[0].tool_calls[0].id",
     ],
     ["content of a number", [{ role: "user", content: 5 }], "messages[0].content"],
+    ["a user message without content", [{ role: "user", contents: "hi" }], "messages[0].content"],
+    [
+      "a system message without content",
+      [{ role: "system" }, { role: "user", content: "hi" }],
+      "messages[0].content",
+    ],
     ["a bad content part", [{ role: "user", content: ["hi"] }], "messages[0].content[0]"],
   ];
   for (const [name, messages, argument] of invalid) {

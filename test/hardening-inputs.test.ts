@@ -8,6 +8,7 @@ import {
   OpenAI,
   OpenAIConfig,
 } from "../src/index.js";
+import { claudeFor } from "./helpers/claude.js";
 import { clientFor, HELLO, TEST_KEY } from "./helpers/client.js";
 import { completion, hang, json } from "./helpers/handlers.js";
 import { chunk, frame, sse } from "./helpers/sse.js";
@@ -143,6 +144,36 @@ describe("caller mistakes are typed errors naming the argument, never raw TypeEr
       "options.timeout",
       /\(got "5"\)/,
     );
+    assert.equal(server.requests.length, 0);
+  });
+
+  it("a system or user message without content (a typo such as `contents`) is refused by every provider", async () => {
+    for (const llm of [clientFor(server), claudeFor(server)]) {
+      await rejectsArgument(
+        () => llm.chat_completions([{ role: "user", contents: "Hello" } as never]),
+        "messages[0].content",
+        /^Invalid argument messages\[0\]\.content: is required: a user message needs content \(text or content parts\)$/,
+      );
+      await rejectsArgument(
+        () => llm.chat_completions([{ role: "system" } as never, ...HELLO]),
+        "messages[0].content",
+        /a system message needs content/,
+      );
+      // Beside another user message, Claude would have merged it away silently: refused as well.
+      await rejectsArgument(
+        () => llm.chat_completions([...HELLO, { role: "user" } as never]),
+        "messages[1].content",
+        /a user message needs content/,
+      );
+      // A stream throws it synchronously, as it does every invalid argument.
+      assert.throws(
+        () => llm.stream_chat_completions([{ role: "developer" } as never, ...HELLO]),
+        (error: unknown) =>
+          error instanceof InvalidArgumentError &&
+          error.message ===
+            "Invalid argument messages[0].content: is required: a developer message needs content (text or content parts)",
+      );
+    }
     assert.equal(server.requests.length, 0);
   });
 

@@ -1,6 +1,7 @@
 import { isRecord } from "../core/is-record.js";
 import { jsonText } from "../core/json-text.js";
 import type { ChatMessage, DirectorToolCallInput, OpenAIToolCallInput } from "../core/messages.js";
+import { requireContent } from "../core/require-content.js";
 import { InvalidArgumentError } from "../core/usage-errors.js";
 import type { AnthropicBlock, AnthropicMessage, AnthropicTextBlock } from "./anthropic-messages-api.js";
 
@@ -122,9 +123,11 @@ export function convertToAnthropicMessages(messages: readonly ChatMessage[]): {
     switch (message.role) {
       case "system":
       case "developer":
+        requireContent(message, index);
         system.push(...systemText(message, path));
         break;
       case "user":
+        requireContent(message, index);
         add("user", toBlocks(message.content, `${path}.content`));
         break;
       case "assistant": {

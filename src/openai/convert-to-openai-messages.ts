@@ -1,12 +1,13 @@
 import { isRecord } from "../core/is-record.js";
 import type { ChatMessage, DirectorToolCallInput, OpenAIToolCallInput } from "../core/messages.js";
 import { jsonText } from "../core/json-text.js";
+import { requireContent } from "../core/require-content.js";
 import { InvalidArgumentError } from "../core/usage-errors.js";
 import type { WireMessage, WireToolCall } from "./openai-chat-api.js";
 
 type Content = string | unknown[];
 
-/** Text or content parts; `[]`, `null` and a missing content become `""`. */
+/** Text or content parts; `[]`, `null` and a missing content become `""` (a system, developer or user message is first checked by `requireContent`). */
 function toContent(content: unknown, path: string): Content {
   if (content === undefined || content === null) return "";
   if (typeof content === "string") return content;
@@ -85,6 +86,7 @@ function convertMessage(message: ChatMessage, index: number): WireMessage {
     case "system":
     case "developer":
     case "user":
+      requireContent(message, index);
       return named({ role, content: contentOf(message, index) }, message);
     case "assistant": {
       const calls = message.tool_calls ?? [];

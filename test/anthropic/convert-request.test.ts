@@ -132,6 +132,16 @@ describe("Director-shape messages to the Messages API (pure)", () => {
       /not a JSON object/,
     );
     rejects(
+      () => convertToAnthropicMessages([{ role: "user", content: "hi" }, { role: "user" } as never]),
+      "messages[1].content",
+      /is required: a user message needs content/,
+    );
+    rejects(
+      () => convertToAnthropicMessages([{ role: "system" } as never, { role: "user", content: "hi" }]),
+      "messages[0].content",
+      /is required: a system message needs content/,
+    );
+    rejects(
       () => convertToAnthropicMessages([{ role: "assistant", content: "" }]),
       "messages[0].content",
       /needs text or tool calls/,
