@@ -7,7 +7,10 @@ import type { WireMessage, WireToolCall } from "./openai-chat-api.js";
 
 type Content = string | unknown[];
 
-/** Text or content parts; `[]`, `null` and a missing content become `""` (a system, developer or user message is first checked by `requireContent`). */
+/**
+ * Text or content parts; `[]`, `null` and a missing content become `""` (system, developer and
+ * user messages are first checked by `requireContent`, which refuses a missing one).
+ */
 function toContent(content: unknown, path: string): Content {
   if (content === undefined || content === null) return "";
   if (typeof content === "string") return content;
