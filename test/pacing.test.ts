@@ -69,7 +69,7 @@ describe("LocalRateBudget", () => {
     (await budget.acquire({ promptTokens: 1, maxTokens: 1 })).settle(1);
     const { elapsedMs } = await timed(() =>
       assert.rejects(
-        budget.acquire({ promptTokens: 1, maxTokens: 1, deadlineAt: Date.now() + 100 }),
+        budget.acquire({ promptTokens: 1, maxTokens: 1, deadlineAt: performance.now() + 100 }),
         (error: Error & { kind?: string }) => error.kind === "timeout",
       ),
     );

@@ -26,7 +26,8 @@ export type AnthropicAIConfigOptions = BaseLLMConfigOptions;
 function baseFromEnv(env: Readonly<Record<string, string | undefined>>): string | undefined {
   const origin = env["ANTHROPIC_BASE_URL"];
   if (origin === undefined || origin === "" || (env["ANTHROPIC_API_BASE"] ?? "") !== "") return undefined;
-  return `${origin.replace(/\/+$/, "")}/v1`;
+  // Given with its `/v1` already (a common copy of the API base), it is not added twice.
+  return `${origin.replace(/\/+$/, "").replace(/\/v1$/, "")}/v1`;
 }
 
 /**

@@ -57,6 +57,10 @@ export function hintFor(
       return "hint: the answer did not match the schema; try repair: 1 or a clearer schema";
     case "max_steps":
       return "hint: the tool loop reached max_steps; raise it or give the model clearer tools";
+    case "hook_error":
+      return "hint: an approve or on_step hook threw; fix the hook";
+    case "content_filter":
+      return "hint: the provider blocked the prompt before answering; rephrase it";
     default: {
       const unknown: never = kind;
       return `hint: ${String(unknown)}`;

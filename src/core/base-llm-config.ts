@@ -128,9 +128,12 @@ export class BaseLLMConfig {
     this.llm_type = stringOption("llm_type", context.defaults?.llm_type) ?? "";
     const apiKey = stringOption("api_key", undefined);
     if (apiKey === undefined || apiKey.trim() === "") fail("api_key", "is required and must not be empty");
-    const keyProblem = headerValueProblem(apiKey as string);
+    // Spaces and tabs around a pasted key are never part of it (`Bearer  sk-...` is refused by
+    // every server); a CR or LF is refused below, with where it is, rather than hidden.
+    const key = (apiKey as string).replace(/^[ \t]+|[ \t]+$/g, "");
+    const keyProblem = headerValueProblem(key);
     if (keyProblem !== undefined) fail("api_key", keyProblem);
-    this.#api_key = apiKey as string;
+    this.#api_key = key;
 
     const apiBase = stringOption("api_base", context.defaults?.api_base);
     if (apiBase === undefined) fail("api_base", "is required");

@@ -65,3 +65,50 @@ export class CallAbort implements CallSignal {
     this.#caller?.removeEventListener("abort", this.#onCallerAbort);
   }
 }
+
+/** One fan-out per caller signal: the signal gets a single listener however many calls share it. */
+const fanOuts = new WeakMap<AbortSignal, CallSignal>();
+
+/**
+ * The caller's `AbortSignal` as a {@link CallSignal} that holds one listener on it, shared by every
+ * call that uses it, added with the first listener and removed with the last. A signal shared by
+ * many concurrent calls (one per request of a batch) otherwise collects a listener per call and
+ * attempt, and Node warns past ten (`MaxListenersExceededWarning`). Not an `AbortSignal`: as is.
+ */
+export function sharedSignal<S extends CallSignal | undefined>(signal: S): S | CallSignal {
+  if (!(signal instanceof AbortSignal)) return signal;
+  let fanOut = fanOuts.get(signal);
+  if (fanOut === undefined) {
+    fanOut = signalFanOut(signal);
+    fanOuts.set(signal, fanOut);
+  }
+  return fanOut;
+}
+
+function signalFanOut(signal: AbortSignal): CallSignal {
+  let listeners: Array<() => void> = [];
+  const onAbort = () => {
+    const told = listeners;
+    listeners = [];
+    for (const listener of told) listener();
+  };
+  return {
+    get aborted() {
+      return signal.aborted;
+    },
+    get reason() {
+      return signal.reason;
+    },
+    addEventListener(_type, listener) {
+      if (signal.aborted) return;
+      if (listeners.length === 0) signal.addEventListener("abort", onAbort, { once: true });
+      listeners.push(listener);
+    },
+    removeEventListener(_type, listener) {
+      const index = listeners.lastIndexOf(listener);
+      if (index < 0) return;
+      listeners.splice(index, 1);
+      if (listeners.length === 0) signal.removeEventListener("abort", onAbort);
+    },
+  };
+}

@@ -33,7 +33,11 @@ export type LLMErrorKind =
   /** A tool run (`run_tools`) reached `max_steps` with the model still calling tools. */
   | "max_steps"
   /** The answer did not match the `response_format` schema (`issues` says how; `content` keeps it). */
-  | "invalid_output";
+  | "invalid_output"
+  /** An `approve` or `on_step` hook of `run_tools` threw: the run ended, its running tools aborted. */
+  | "hook_error"
+  /** The prompt was blocked before any answer was generated (Gemini's `promptFeedback.blockReason`). */
+  | "content_filter";
 
 /** Everything that can describe an {@link LLMError}; only `kind` and `message` are required. */
 export interface LLMErrorInit {

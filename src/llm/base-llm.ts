@@ -155,18 +155,15 @@ export abstract class BaseLLM {
           async (context) => {
             const open = await this.openStream(prepared, context);
             assembler = open.assembler;
-            let finished: LLMResponse | undefined;
+            // The end marker, or an assembler that has the whole answer, ends the stream; leaving
+            // the loop lets the transport release the connection without waiting for its end.
             for await (const batch of open.events) {
-              if (finished) continue;
               for (const event of batch) {
                 open.assembler.push(event, emit);
-                if (event === "done") {
-                  finished = open.assembler.finish();
-                  break;
-                }
+                if (event === "done" || open.assembler.complete === true) return open.assembler.finish();
               }
             }
-            return finished ?? open.assembler.finish();
+            return open.assembler.finish();
           },
           () => stream.delivered === 0,
         );

@@ -1,4 +1,4 @@
-import type { CallSignal } from "../core/call-abort.js";
+import { type CallSignal, sharedSignal } from "../core/call-abort.js";
 import type { BaseLLMConfig } from "../core/base-llm-config.js";
 import {
   CHAT_OPTION_KEYS,
@@ -14,7 +14,7 @@ export interface CallLimits {
   signal: CallSignal | undefined;
   /** Per-attempt limit, in ms (config `timeout` is in seconds). */
   attemptTimeoutMs: number;
-  /** Absolute time (ms since epoch) by which the whole call must end, if any. */
+  /** Monotonic time (`performance.now()`, ms) by which the whole call must end, if any. */
   deadlineAt: number | undefined;
 }
 
@@ -34,7 +34,7 @@ export function checkSeconds(name: string, value: number | null | undefined): nu
 export function countingStop(limits: CallLimits): () => void {
   return () => {
     if (limits.signal?.aborted) throw abortedByCaller(limits.signal);
-    if (limits.deadlineAt !== undefined && Date.now() >= limits.deadlineAt) {
+    if (limits.deadlineAt !== undefined && performance.now() >= limits.deadlineAt) {
       throw new LLMError({
         kind: "timeout",
         message: "total_timeout exceeded while counting the prompt's tokens",
@@ -77,11 +77,11 @@ export function resolveCallLimits(options: ChatCompletionOptions, config: BaseLL
   const timeout = checkSeconds("options.timeout", options.timeout) ?? config.timeout;
   const totalTimeout = checkSeconds("options.total_timeout", options.total_timeout) ?? config.total_timeout;
   return {
-    signal,
+    signal: sharedSignal(signal),
     attemptTimeoutMs: Math.round(timeout * 1000),
     deadlineAt:
       totalTimeout === undefined || totalTimeout === Number.POSITIVE_INFINITY
         ? undefined
-        : Date.now() + Math.round(totalTimeout * 1000),
+        : performance.now() + Math.round(totalTimeout * 1000),
   };
 }

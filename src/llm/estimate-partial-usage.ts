@@ -38,10 +38,10 @@ export async function estimatePartialUsage(
 
 /** The prompt's tokens if counting them takes at most `budgetMs` (an interrupted call must end promptly). */
 export async function countBriefly(prepared: PreparedRequest, budgetMs = 250): Promise<number | undefined> {
-  const giveUpAt = Date.now() + budgetMs;
+  const giveUpAt = performance.now() + budgetMs;
   try {
     return await prepared.prompt_tokens(() => {
-      if (Date.now() > giveUpAt) throw new Error("counting the prompt took too long");
+      if (performance.now() > giveUpAt) throw new Error("counting the prompt took too long");
     });
   } catch {
     return undefined;

@@ -49,7 +49,7 @@ export interface SendContext extends AttemptContext {
   signal: CallSignal | undefined;
   /** Idle limit of a stream, in ms (the attempt timeout; `deadlineAt` still applies). */
   idleTimeoutMs: number;
-  /** Absolute time (ms since epoch) by which the whole call must end, if any. */
+  /** Monotonic time (`performance.now()`, ms) by which the whole call must end, if any. */
   deadlineAt: number | undefined;
   /** Hand every response's headers here (rate-limit pacing learns from them). */
   onHeaders: ((headers: Readonly<Record<string, string | string[] | undefined>>) => void) | undefined;
@@ -61,6 +61,11 @@ export interface StreamAssembler {
   push(event: unknown, emit: (part: StreamPart) => void): void;
   finish(): LLMResponse;
   partial(error: LLMError): LLMResponse;
+  /**
+   * `true` once the events pushed hold the whole answer (its finish reason and its usage), so the
+   * stream ends there even if the server sends no end marker and keeps the connection open.
+   */
+  readonly complete?: boolean;
 }
 
 /** An open stream of one attempt: its events in batches (`"done"` for the end marker) and its assembler. */

@@ -1,4 +1,5 @@
 import type { ChatCompletionOptionsInput } from "../core/chat-options.js";
+import { sharedSignal } from "../core/call-abort.js";
 import { abortedByCaller, LLMError } from "../core/llm-error.js";
 import { type LLMResponse, LLMResponseStatus } from "../core/llm-response.js";
 import type { ChatMessage, ToolCall } from "../core/messages.js";
@@ -119,9 +120,26 @@ async function runLoop(
   }));
   const deadlineAt =
     typeof call.total_timeout === "number" && Number.isFinite(call.total_timeout)
-      ? Date.now() + call.total_timeout * 1000
+      ? performance.now() + call.total_timeout * 1000
       : undefined;
-  const runSignal = call.signal ?? undefined;
+  const runSignal = sharedSignal(call.signal ?? undefined);
+  /** The hook that threw, ending the run; its step's running tools are aborted. */
+  let hookFailure: LLMError | undefined;
+  const hookFailed = (hook: string, error: unknown): LLMError =>
+    new LLMError({
+      kind: "hook_error",
+      message: `${hook} threw: ${redactSecrets(errorText(error), llm.config.secrets)}`,
+      cause: error,
+    });
+  /** Calls `on_step`; a throw ends the run as a failed result (never a rejected one). */
+  const stepDone = (record: ToolStep): LLMError | undefined => {
+    try {
+      on_step?.(record);
+      return undefined;
+    } catch (error) {
+      return hookFailed("on_step", error);
+    }
+  };
   const history: ChatMessage[] = [...messages];
   const steps: ToolStep[] = [];
   const usage = {
@@ -141,7 +159,7 @@ async function runLoop(
   });
 
   for (let step = 0; step < max_steps; step += 1) {
-    const remaining = deadlineAt === undefined ? undefined : (deadlineAt - Date.now()) / 1000;
+    const remaining = deadlineAt === undefined ? undefined : (deadlineAt - performance.now()) / 1000;
     if (remaining !== undefined && remaining <= 0)
       return finish(
         LLMResponseStatus.ERROR,
@@ -165,16 +183,19 @@ async function runLoop(
     const record: ToolStep = { response, tool_calls: [] };
     steps.push(record);
     if (response.status === LLMResponseStatus.ERROR) {
-      on_step?.(record);
-      return finish(LLMResponseStatus.ERROR, response.content, response.error);
+      const failure = stepDone(record);
+      return finish(LLMResponseStatus.ERROR, response.content, failure ?? response.error);
     }
     if (response.tool_calls.length === 0) {
       history.push(response.assistant_message);
-      on_step?.(record);
+      const failure = stepDone(record);
+      if (failure) return finish(LLMResponseStatus.ERROR, response.content, failure);
       return finish(LLMResponseStatus.SUCCESS, response.content);
     }
     history.push(response.assistant_message);
     const snapshot = [...history];
+    // Aborted when a hook throws: every tool of the step still running is stopped first.
+    const stepAbort = new AbortController();
     record.tool_calls = await bounded(
       response.tool_calls.map((toolCall) => () => runOne(toolCall)),
       tool_concurrency,
@@ -186,9 +207,11 @@ async function runLoop(
         content: done.result,
         ...(done.error === undefined ? {} : { is_error: true }),
       });
-    on_step?.(record);
+    if (hookFailure) return finish(LLMResponseStatus.ERROR, "", hookFailure);
+    const failure = stepDone(record);
+    if (failure) return finish(LLMResponseStatus.ERROR, "", failure);
     if (runSignal?.aborted) return finish(LLMResponseStatus.ERROR, "", abortedByCaller(runSignal));
-    if (deadlineAt !== undefined && Date.now() >= deadlineAt)
+    if (deadlineAt !== undefined && performance.now() >= deadlineAt)
       return finish(
         LLMResponseStatus.ERROR,
         "",
@@ -234,8 +257,16 @@ async function runLoop(
       if (toolCall.invalid) return failed(`${toolCall.parse_error}; nothing was run`);
       const checked = await entry.schema.validate(toolCall.tool.arguments);
       if (!checked.ok) return failed(`invalid arguments, nothing was run: ${checked.problems.join("; ")}`);
+      if (hookFailure) return failed("the run ended: a hook threw; nothing was run");
       if (approve !== undefined) {
-        const verdict = await approve(toolCall);
+        let verdict: boolean | string;
+        try {
+          verdict = await approve(toolCall);
+        } catch (error) {
+          hookFailure ??= hookFailed("approve", error);
+          stepAbort.abort(hookFailure);
+          return failed(`approve threw; nothing was run`);
+        }
         if (verdict !== true)
           return failed(
             `the call was refused${typeof verdict === "string" && verdict !== "" ? `: ${verdict}` : ""}`,
@@ -243,27 +274,46 @@ async function runLoop(
       }
       // Aborted before it started (e.g. while `approve` ran): the tool is not run at all.
       if (runSignal?.aborted) return failed("the run was aborted; nothing was run");
+      if (hookFailure) return failed("the run ended: a hook threw; nothing was run");
       const controller = new AbortController();
       const seconds = entry.tool.timeout ?? tool_timeout;
       const limitMs = Math.min(
         seconds * 1000,
-        deadlineAt === undefined ? Number.POSITIVE_INFINITY : deadlineAt - Date.now(),
+        deadlineAt === undefined ? Number.POSITIVE_INFINITY : deadlineAt - performance.now(),
       );
+      const byDeadline = limitMs < seconds * 1000;
       let timer: NodeJS.Timeout | undefined;
       const onAbort = () => controller.abort(runSignal?.reason);
+      const onStepAbort = () => controller.abort(stepAbort.signal.reason);
       runSignal?.addEventListener("abort", onAbort, { once: true });
+      stepAbort.signal.addEventListener("abort", onStepAbort, { once: true });
       try {
         const stopped = new Promise<never>((_, reject) => {
           timer = setTimeout(
             () => {
-              reject(new Error(`timed out after ${seconds} s`));
+              reject(
+                new Error(
+                  byDeadline
+                    ? `stopped by the run's total_timeout (${call.total_timeout} s)`
+                    : `timed out after ${seconds} s`,
+                ),
+              );
               controller.abort(new Error("timeout"));
             },
             timerDelay(Math.max(0, limitMs)),
           );
           controller.signal.addEventListener(
             "abort",
-            () => reject(new Error(runSignal?.aborted ? "the run was aborted" : "timed out")),
+            () =>
+              reject(
+                new Error(
+                  runSignal?.aborted
+                    ? "the run was aborted"
+                    : stepAbort.signal.aborted
+                      ? "the run ended: a hook threw"
+                      : "timed out",
+                ),
+              ),
             { once: true },
           );
         });
@@ -285,11 +335,11 @@ async function runLoop(
         };
       } catch (error) {
         // The message only: never a stack, and never a configured secret.
-        const message = error instanceof Error ? error.message : String(error);
-        return { ...failed(redactSecrets(message, llm.config.secrets)), arguments: checked.value };
+        return { ...failed(redactSecrets(errorText(error), llm.config.secrets)), arguments: checked.value };
       } finally {
         clearTimeout(timer);
         runSignal?.removeEventListener("abort", onAbort);
+        stepAbort.signal.removeEventListener("abort", onStepAbort);
       }
     }
   }
@@ -301,6 +351,20 @@ async function runLoop(
       message: `the model was still calling tools after max_steps (${max_steps}) model calls`,
     }),
   );
+}
+
+/**
+ * What a thrown value says: an `Error`'s message; a string as is; anything else (a plain object
+ * such as `{ code, detail }`) as its JSON, never `[object Object]`.
+ */
+function errorText(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (typeof error === "string") return error;
+  try {
+    const json = JSON.stringify(error);
+    if (json !== undefined) return json;
+  } catch {}
+  return String(error);
 }
 
 /** Declares a tool with its argument type inferred from a Standard Schema (`parameters: z.object(...)`). */

@@ -148,6 +148,11 @@ export class OpenAIStreamAssembler {
     }
   }
 
+  /** The answer is whole: choice 0 finished and the usage arrived (it comes last, or with the finish). */
+  get complete(): boolean {
+    return this.#finishReason !== undefined && this.#usage !== undefined;
+  }
+
   /** The response of a stream that ended; throws when it ended with neither `[DONE]` nor a finish reason. */
   finish(): LLMResponse {
     if (!this.#sawDone && this.#finishReason === undefined) {

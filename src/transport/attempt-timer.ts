@@ -52,7 +52,7 @@ export class AttemptTimer {
     if (this.#reason !== undefined) return;
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
-    this.#dueAt = Date.now() + timeoutMs;
+    this.#dueAt = performance.now() + timeoutMs;
     if (timeoutMs === Number.POSITIVE_INFINITY) return;
     this.#timer = setTimeout(() => this.#onTimer(), timerDelay(timeoutMs));
   }
@@ -64,7 +64,7 @@ export class AttemptTimer {
    */
   watchIdle(options: { idleMs: number; deadlineAt: number | undefined }): void {
     if (this.#reason !== undefined) return;
-    const now = Date.now();
+    const now = performance.now();
     this.#idle = { idleMs: options.idleMs, deadlineAt: options.deadlineAt, lastProgressAt: now };
     const waitMs = this.#idleWaitMs(now);
     // The running timer (the wait for headers) is kept when it is due no later than the idle
@@ -75,7 +75,7 @@ export class AttemptTimer {
 
   /** Records that the stream made progress (an event arrived). */
   progress(): void {
-    if (this.#idle) this.#idle.lastProgressAt = Date.now();
+    if (this.#idle) this.#idle.lastProgressAt = performance.now();
   }
 
   #idleWaitMs(now: number): number {
@@ -86,7 +86,7 @@ export class AttemptTimer {
 
   #onTimer(): void {
     if (this.#idle) {
-      const now = Date.now();
+      const now = performance.now();
       const waitMs = this.#idleWaitMs(now);
       if (waitMs > 0) {
         if (waitMs !== Number.POSITIVE_INFINITY)
@@ -94,8 +94,8 @@ export class AttemptTimer {
         return;
       }
       this.#deadlinePassed = this.#idle.deadlineAt !== undefined && now >= this.#idle.deadlineAt;
-    } else if (Date.now() < this.#dueAt) {
-      this.#timer = setTimeout(() => this.#onTimer(), timerDelay(this.#dueAt - Date.now()));
+    } else if (performance.now() < this.#dueAt) {
+      this.#timer = setTimeout(() => this.#onTimer(), timerDelay(this.#dueAt - performance.now()));
       return;
     }
     this.#fire("timeout");

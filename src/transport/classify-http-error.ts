@@ -10,6 +10,8 @@ interface ErrorBody {
   code?: string;
   type?: string;
   param?: string;
+  /** Google's `details` (`ErrorInfo`, `QuotaFailure`, `RetryInfo`, ...), as sent. */
+  details?: Record<string, unknown>[];
 }
 
 /** Statuses and kinds that can never succeed by sending the same request again. */
@@ -47,15 +49,65 @@ function readErrorBody(bodyText: string): ErrorBody {
   const source = typeof inner === "object" && inner !== null ? (inner as Record<string, unknown>) : record;
   const result: ErrorBody = {};
   if (typeof record["request_id"] === "string") result.request_id = record["request_id"];
-  const message = text(source["message"]) ?? text(source["detail"]) ?? text(source["title"]);
+  const validation = validationDetail(source["detail"]);
+  const message =
+    text(source["message"]) ?? text(source["detail"]) ?? validation?.message ?? text(source["title"]);
   if (message !== undefined) result.message = message;
-  const code = text(source["code"]);
+  // Google's body: `{ error: { code: 400, message, status: "INVALID_ARGUMENT", details } }`: its
+  // status name says more than the number, which repeats the HTTP status.
+  const code = typeof source["status"] === "string" ? source["status"] : text(source["code"]);
   if (code !== undefined) result.code = code;
   const type = text(source["type"]);
   if (type !== undefined) result.type = type;
-  const param = text(source["param"]);
+  const param = text(source["param"]) ?? validation?.param;
   if (param !== undefined) result.param = param;
+  if (Array.isArray(source["details"]))
+    result.details = source["details"].filter(
+      (detail): detail is Record<string, unknown> => typeof detail === "object" && detail !== null,
+    );
   return result;
+}
+
+/**
+ * A FastAPI / pydantic validation error (`{"detail": [{"loc": ["body", "messages", 0], "msg":
+ * "field required"}]}`, the 422 of many Python servers): each problem with the field it names.
+ */
+function validationDetail(detail: unknown): { message: string; param?: string } | undefined {
+  if (!Array.isArray(detail) || detail.length === 0) return undefined;
+  const problems: Array<{ at: string; msg: string }> = [];
+  for (const entry of detail) {
+    if (typeof entry !== "object" || entry === null) continue;
+    const { loc, msg } = entry as { loc?: unknown; msg?: unknown };
+    const at = Array.isArray(loc) ? loc.map(String).join(".") : "";
+    problems.push({ at, msg: typeof msg === "string" ? msg : JSON.stringify(entry) });
+  }
+  if (problems.length === 0) return undefined;
+  const message = problems.map(({ at, msg }) => (at === "" ? msg : `${at}: ${msg}`)).join("; ");
+  const param = problems[0]!.at;
+  return param === "" ? { message } : { message, param };
+}
+
+/** A Google error detail by its `@type` suffix (`ErrorInfo`, `QuotaFailure`, `RetryInfo`). */
+function googleDetail(body: ErrorBody, type: string): Record<string, unknown> | undefined {
+  return body.details?.find((detail) => String(detail["@type"] ?? "").endsWith(`.${type}`));
+}
+
+/** Google's `RetryInfo.retryDelay` (`"48.939935699s"`), in ms. */
+function googleRetryDelayMs(body: ErrorBody): number | undefined {
+  const delay = googleDetail(body, "RetryInfo")?.["retryDelay"];
+  const match = typeof delay === "string" ? /^(\d+(?:\.\d+)?)s$/.exec(delay) : null;
+  return match ? Math.ceil(Number.parseFloat(match[1]!) * 1000) : undefined;
+}
+
+/** A Google 429 whose `QuotaFailure` names a daily (or other non-per-minute) quota: spent until it resets. */
+function googleQuotaSpent(body: ErrorBody): boolean {
+  const failure = googleDetail(body, "QuotaFailure");
+  const violations = Array.isArray(failure?.["violations"]) ? failure["violations"] : [];
+  return violations.some((violation: unknown) => {
+    const record = (typeof violation === "object" && violation !== null ? violation : {}) as Record<string, unknown>;
+    const id = `${String(record["quotaId"] ?? "")} ${String(record["quotaMetric"] ?? "")}`;
+    return /PerDay|per_day|daily|prepay|credit|billing/i.test(id);
+  });
 }
 
 function kindOf(status: number, body: ErrorBody): LLMErrorKind {
@@ -65,14 +117,16 @@ function kindOf(status: number, body: ErrorBody): LLMErrorKind {
   if (
     code === "context_length_exceeded" ||
     body.type === "exceed_context_size_error" ||
-    /maximum context length|context window|context_length|available context size|prompt is too long/i.test(
+    /maximum context length|context window|context_length|available context size|prompt is too long|input token count .*exceeds/i.test(
       message,
     )
   ) {
     return "context_length_exceeded";
   }
+  // Gemini answers a bad key with 400 INVALID_ARGUMENT and `ErrorInfo.reason: API_KEY_INVALID`.
+  if (googleDetail(body, "ErrorInfo")?.["reason"] === "API_KEY_INVALID") return "authentication";
   if (status === 429) {
-    if (code === "insufficient_quota") return "quota_exceeded";
+    if (code === "insufficient_quota" || googleQuotaSpent(body)) return "quota_exceeded";
     if (/request too large/i.test(message)) return "request_too_large";
     return "rate_limit";
   }
@@ -81,9 +135,11 @@ function kindOf(status: number, body: ErrorBody): LLMErrorKind {
   if (status === 401) return "authentication";
   if (status === 403) return "permission_denied";
   if (code === "model_not_found" || (status === 404 && /model/i.test(message))) return "model_not_found";
-  if (status === 408) return "timeout";
+  if (status === 408 || (status === 504 && code === "deadline_exceeded")) return "timeout";
   if (status === 413) return "request_too_large";
   if (status === 529 || /overloaded/i.test(body.type ?? "")) return "overloaded";
+  // Gemini: 503 UNAVAILABLE "The model is overloaded. Please try again later."
+  if (status === 503 && code === "unavailable" && /overloaded/i.test(message)) return "overloaded";
   if (status >= 500) return "server_error";
   if (status >= 300 && status < 400) return "invalid_response";
   return "bad_request";
@@ -126,7 +182,8 @@ export function classifyHttpError(options: {
     request_id: header(headers, "x-request-id") ?? body.request_id ?? header(headers, "request-id"),
     retryable: isRetryable(status, kind, header(headers, "x-should-retry")),
     retry_after_ms:
-      parseRetryAfterMs(headers) ?? (kind === "rate_limit" ? rateLimitResetMs(headers) : undefined),
+      parseRetryAfterMs(headers) ??
+      (kind === "rate_limit" ? (rateLimitResetMs(headers) ?? googleRetryDelayMs(body)) : undefined),
     code: body.code,
     type: body.type,
     param: body.param,

@@ -1,3 +1,4 @@
+import type { Socket } from "node:net";
 import type { Client } from "undici";
 
 type Undici = typeof import("undici");
@@ -19,6 +20,9 @@ export function loadUndici(): Undici | Promise<Undici> {
   return loading;
 }
 
+/** undici's default; a call's own limits end a connect sooner (see `abortConnecting`). */
+const CONNECT_TIMEOUT_MS = 10_000;
+
 /**
  * One origin's keep-alive connections, shared by every client in the process: undici `Client`s
  * (one connection each) on a stack. A request takes the connection freed last, or a new one when
@@ -33,6 +37,8 @@ export function loadUndici(): Undici | Promise<Undici> {
  */
 export class OriginConnections {
   readonly #free: Client[] = [];
+  /** The socket each new connection is still opening (TCP connect and TLS handshake). */
+  readonly #connecting = new WeakMap<Client, Socket>();
   readonly #module: Undici;
   readonly #origin: string;
 
@@ -57,10 +63,35 @@ export class OriginConnections {
     this.#free.push(client);
   }
 
+  /**
+   * Ends a connection that is still being opened, for a request whose time ran out or whose
+   * caller aborted: undici's own connect timeout (10 s) knows nothing of the call's limits, and a
+   * destroyed `Client` still waits for its connect. Destroying the socket fails the connect now
+   * and releases its handle. `false` when the connection is already open (or gone).
+   */
+  abortConnecting(client: Client): boolean {
+    const socket = this.#connecting.get(client);
+    if (socket === undefined) return false;
+    this.#connecting.delete(client);
+    socket.destroy();
+    void client.destroy().catch(() => {});
+    return true;
+  }
+
   #open(): Client {
-    const client = new this.#module.Client(this.#origin, {
+    const connector = this.#module.buildConnector({ timeout: CONNECT_TIMEOUT_MS });
+    const client: Client = new this.#module.Client(this.#origin, {
       keepAliveTimeout: 10_000,
       keepAliveMaxTimeout: 60_000,
+      connect: (options, callback) => {
+        // undici's types say the connector returns nothing; it returns the socket it opens.
+        const socket = connector(options, (...result) => {
+          this.#connecting.delete(client);
+          callback(...result);
+        }) as unknown as Socket;
+        this.#connecting.set(client, socket);
+        return socket;
+      },
     });
     // Its socket closed (idle past the keep-alive, or by the server): if nobody holds it, it goes.
     // One in use stays with its request and reconnects when given its next one.

@@ -33,6 +33,8 @@ export interface PostRequest {
 
 /** Error bodies are read up to this size; more of an error body is never useful. */
 const ERROR_BODY_BYTES = 1024 * 1024;
+/** How long a released exchange may go on reading (and dropping) the rest of its body. */
+const RELEASE_GRACE_MS = 1000;
 /** A streaming consumer this many chunks behind pauses the socket. */
 const HIGH_WATER_CHUNKS = 64;
 
@@ -65,6 +67,8 @@ export class HttpExchange implements Dispatcher.DispatchHandler {
   /** Where the connection came from, to give it back once undici is done with the request. */
   #connections: OriginConnections | undefined;
   #connection: Client | undefined;
+  #released = false;
+  #releaseTimer: NodeJS.Timeout | undefined;
 
   constructor(request: PostRequest, streaming: boolean) {
     this.#request = request;
@@ -85,7 +89,7 @@ export class HttpExchange implements Dispatcher.DispatchHandler {
       this.#fail(this.#abortError());
       return settled;
     }
-    this.timer.onFire(() => this.#controller?.abort(new Error("attempt ended")));
+    this.timer.onFire(() => this.#onTimerFire());
     this.#request.onSent?.();
     const { origin, path, headers, body } = this.#request;
     let dispatcher: Dispatcher = target as Dispatcher;
@@ -122,8 +126,28 @@ export class HttpExchange implements Dispatcher.DispatchHandler {
         });
       }
     } finally {
-      this.cancel();
+      this.release();
     }
+  }
+
+  /**
+   * The reader has what it needs (the stream's terminal event arrived, or it stopped reading).
+   * Nothing more is delivered and no limit applies any more; the rest of the body is read and
+   * dropped for at most a second, so a connection the server ends promptly is kept for the next
+   * request, and then the request is cut (a server that leaves the connection open after its last
+   * event does not hold the stream, or the process).
+   */
+  release(): void {
+    this.timer.dispose();
+    if (this.#ended || this.#failure || this.#released) return;
+    this.#released = true;
+    this.#chunks = [];
+    if (this.#controller?.paused) this.#controller.resume();
+    this.#releaseTimer = setTimeout(
+      () => this.#controller?.abort(new Error("stream released")),
+      RELEASE_GRACE_MS,
+    );
+    this.#releaseTimer.unref();
   }
 
   /** Stops an exchange whose body is no longer wanted, and releases its timer. */
@@ -133,6 +157,20 @@ export class HttpExchange implements Dispatcher.DispatchHandler {
       this.#controller?.abort(this.#failure);
     }
     this.timer.dispose();
+  }
+
+  /**
+   * The attempt's time ran out or its caller aborted. Once undici started the request, aborting
+   * its controller ends it; before that (still connecting), the exchange fails now and a
+   * connection being opened for it is torn down, so no limit waits for a connect timeout.
+   */
+  #onTimerFire(): void {
+    if (this.#controller !== undefined) {
+      this.#controller.abort(new Error("attempt ended"));
+      return;
+    }
+    this.#fail(this.#abortError());
+    if (this.#connection !== undefined) this.#connections?.abortConnecting(this.#connection);
   }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
@@ -162,7 +200,7 @@ export class HttpExchange implements Dispatcher.DispatchHandler {
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
-    if (this.#failure) return;
+    if (this.#failure || this.#released) return;
     this.#size += chunk.length;
     if (this.#size > this.#limit) {
       if (this.#isError) {
@@ -182,6 +220,7 @@ export class HttpExchange implements Dispatcher.DispatchHandler {
   }
 
   onResponseEnd(): void {
+    clearTimeout(this.#releaseTimer);
     this.#giveBack();
     if (this.#failure) return;
     this.#ended = true;
@@ -195,6 +234,7 @@ export class HttpExchange implements Dispatcher.DispatchHandler {
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    clearTimeout(this.#releaseTimer);
     this.#giveBack();
     if (this.#failure) return;
     if (this.timer.reason !== undefined) {

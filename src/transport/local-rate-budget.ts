@@ -41,7 +41,7 @@ export class LocalRateBudget implements RateBudget {
   #state: "unknown" | "probing" | "learned" | "unlimited";
   readonly #queue: Waiter[] = [];
   #timer: NodeJS.Timeout | undefined;
-  #refilledAt = Date.now();
+  #refilledAt = performance.now();
   #pausedUntil = 0;
   /** The first wave's requests and tokens in flight while probing. */
   #waveRequests = 0;
@@ -68,7 +68,7 @@ export class LocalRateBudget implements RateBudget {
   }
 
   grantNow(options: AcquireOptions): Reservation | undefined {
-    if (this.#state === "unlimited" && this.#pausedUntil <= Date.now()) return this.#reservation(0, 0);
+    if (this.#state === "unlimited" && this.#pausedUntil <= performance.now()) return this.#reservation(0, 0);
     const cost = options.promptTokens + options.maxTokens;
     if (this.#joinsWave(cost) && this.#queue.length === 0) return this.#probe(cost);
     return undefined;
@@ -103,7 +103,7 @@ export class LocalRateBudget implements RateBudget {
       const onAbort = () => leave(abortedByCaller(signal));
       signal?.addEventListener("abort", onAbort, { once: true });
       if (deadlineAt !== undefined) {
-        deadlineTimer = setTimeout(() => leave(budgetTimeout()), timerDelay(deadlineAt - Date.now()));
+        deadlineTimer = setTimeout(() => leave(budgetTimeout()), timerDelay(deadlineAt - performance.now()));
       }
       this.#queue.push(waiter);
       this.#pump();
@@ -123,7 +123,7 @@ export class LocalRateBudget implements RateBudget {
    * `ownBurst`: a first-wave request, sent before any limit was known, met a burst it caused.
    */
   limited(retryAfterMs: number, ownBurst = false): void {
-    this.#pausedUntil = Math.max(this.#pausedUntil, Date.now() + retryAfterMs);
+    this.#pausedUntil = Math.max(this.#pausedUntil, performance.now() + retryAfterMs);
     if (!ownBurst) this.#share = Math.max(MIN_SHARE, this.#share / 2);
     this.#pump();
   }
@@ -210,7 +210,7 @@ export class LocalRateBudget implements RateBudget {
   }
 
   #refill(): void {
-    const now = Date.now();
+    const now = performance.now();
     const elapsed = now - this.#refilledAt;
     this.#refilledAt = now;
     for (const bucket of [this.#requests, this.#tokens]) {
@@ -232,6 +232,17 @@ export class LocalRateBudget implements RateBudget {
     return head === undefined || this.#tokens === undefined ? 0 : Math.min(head.cost, this.#tokens.capacity);
   }
 
+  /** Fails every waiter whose `maxWaitMs` is shorter than `waitMs`, with `rate_limit` (nothing was sent). */
+  #refuseLongerThan(waitMs: number): void {
+    for (let index = this.#queue.length - 1; index >= 0; index -= 1) {
+      const waiter = this.#queue[index]!;
+      if (waitMs <= waiter.maxWaitMs) continue;
+      this.#queue.splice(index, 1);
+      waiter.cleanup();
+      waiter.reject(tooLongWait(waitMs, waiter.maxWaitMs));
+    }
+  }
+
   #schedule(waitMs: number): void {
     this.#timer = setTimeout(() => this.#pump(), Math.max(1, timerDelay(waitMs)));
   }
@@ -242,9 +253,12 @@ export class LocalRateBudget implements RateBudget {
       this.#timer = undefined;
     }
     if (this.#queue.length === 0) return;
-    const pausedMs = this.#pausedUntil - Date.now();
+    const pausedMs = this.#pausedUntil - performance.now();
     if (pausedMs > 0) {
-      this.#schedule(pausedMs);
+      // A waiter that will not wait this long fails now, as the Redis budget's do, rather than
+      // sitting out a pause (an hour's retry-after) it would refuse anyway.
+      this.#refuseLongerThan(pausedMs);
+      if (this.#queue.length > 0) this.#schedule(pausedMs);
       return;
     }
     if (this.#state === "unknown" || this.#state === "probing") {

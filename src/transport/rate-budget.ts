@@ -19,7 +19,7 @@ export interface AcquireOptions {
   /** The output budget the request sends: OpenAI's limiter charges it up front. */
   maxTokens: number;
   signal?: CallSignal | undefined;
-  /** Absolute time (ms since epoch) by which the whole call must end. */
+  /** Monotonic time (`performance.now()`, ms) by which the whole call must end. */
   deadlineAt?: number | undefined;
   /** Longest wait for budget, in ms; a longer one fails at once as `rate_limit` (like a long `retry-after`). */
   maxWaitMs?: number | undefined;

@@ -107,6 +107,9 @@ export async function* readSseJson(options: {
         yield ready;
       }
       if (bad) throw bad;
+      // The end marker ends the stream: a server that keeps the connection open after it does
+      // not hold the answer (the exchange drains the rest briefly, see `release`).
+      if (done) return;
     }
     feed(decoder.end());
     if (events.length > 0) yield events;

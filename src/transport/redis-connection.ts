@@ -65,7 +65,7 @@ export class RedisConnection {
 
   /** Runs the budget script; `undefined` when Redis cannot answer within the timeout. */
   async run(args: (string | number)[]): Promise<[string, number, number] | undefined> {
-    if (Date.now() < this.#downUntil) return undefined;
+    if (performance.now() < this.#downUntil) return undefined;
     if (this.#client === undefined) this.#connect();
     if (this.#connecting !== undefined) {
       // The very first connection is worth a wait; a reconnect is not (it runs in the background).
@@ -137,7 +137,7 @@ export class RedisConnection {
   }
 
   #fail(error: unknown): void {
-    this.#downUntil = Date.now() + REDIS_RETRY_INTERVAL_MS;
+    this.#downUntil = performance.now() + REDIS_RETRY_INTERVAL_MS;
     const client = this.#client;
     this.#client = undefined;
     client?.disconnect();

@@ -86,7 +86,7 @@ export class RedisRateBudget implements RateBudget {
       // "go": debited, send after waitMs; "poll": another process probes, ask again after waitMs.
       const reservation =
         outcome === "go" ? this.#reservation({ id, prompt, tokens, requests: 1 }) : undefined;
-      if (deadlineAt !== undefined && Date.now() + waitMs >= deadlineAt) {
+      if (deadlineAt !== undefined && performance.now() + waitMs >= deadlineAt) {
         reservation?.cancel();
         throw budgetTimeout();
       }

@@ -21,7 +21,7 @@ export interface RetryOptions<T> {
   backoff: Readonly<Required<RetryBackoff>>;
   /** Per-attempt time limit, in ms. */
   attemptTimeoutMs: number;
-  /** Absolute time (ms since epoch) by which the whole call must end, if any. */
+  /** Monotonic time (`performance.now()`, ms) by which the whole call must end, if any. */
   deadlineAt?: number | undefined;
   signal?: CallSignal | undefined;
   /** Asked before each retry; `false` stops retrying (a stream that already delivered parts). */
@@ -93,7 +93,7 @@ function attemptContext<T>(options: RetryOptions<T>, attempt: number, state: Ret
   let timeoutMs = options.attemptTimeoutMs;
   let timeoutLabel = `timeout of ${options.attemptTimeoutMs / 1000}s`;
   if (options.deadlineAt !== undefined) {
-    const remaining = options.deadlineAt - Date.now();
+    const remaining = options.deadlineAt - performance.now();
     if (remaining <= 0)
       throw new LLMError({ kind: "timeout", message: "total_timeout exceeded", retryable: false });
     if (remaining < timeoutMs) {
@@ -148,7 +148,7 @@ async function waitBeforeRetry<T>(
   if (requested !== undefined && requested > maxWaitMs) throw caught;
   const delayMs =
     requested ?? backoffDelayMs(state.retries - 1, options.backoff, options.random ?? Math.random);
-  if (options.deadlineAt !== undefined && Date.now() + delayMs >= options.deadlineAt) throw caught;
+  if (options.deadlineAt !== undefined && performance.now() + delayMs >= options.deadlineAt) throw caught;
   options.onRetry?.({ attempt: state.sent, error: caught, delayMs });
   try {
     await abortableDelay({
