@@ -56,3 +56,15 @@ export type {
 } from "./llm/run-tools.js";
 export type { StandardSchemaV1 } from "./llm/tool-schema.js";
 export { defineTool } from "./llm/run-tools.js";
+export { GoogleAI } from "./google/google-ai.js";
+export {
+  DEFAULT_GOOGLE_MODEL,
+  GOOGLE_MODELS,
+  GoogleChatModel,
+  getGoogleModelInfo,
+} from "./google/google-chat-model.js";
+export type { GeminiThinking, GoogleModelInfo } from "./google/google-chat-model.js";
+export { GOOGLE_API_BASE, GOOGLE_ENV_NAMES, GoogleAIConfig } from "./google/google-ai-config.js";
+export type { GoogleAIConfigOptions } from "./google/google-ai-config.js";
+export { GOOGLE_PRICES, GOOGLE_PRICES_AS_OF } from "./google/google-prices.js";
+export type { GooglePrice } from "./google/google-prices.js";

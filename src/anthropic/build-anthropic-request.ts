@@ -32,6 +32,7 @@ const UNSUPPORTED: Readonly<Record<string, string>> = {
   store: "Claude stores no completions",
   prompt_cache_key: "Claude caches by cache_control blocks, not a key",
   prediction: "Claude has no predicted outputs",
+  include_thoughts: "Claude returns its thinking whenever it thinks (see reasoning_effort)",
 };
 /** The same, as a list: checked on every call, so not rebuilt with `Object.entries` each time. */
 const UNSUPPORTED_ENTRIES = Object.entries(UNSUPPORTED);

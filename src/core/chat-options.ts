@@ -57,8 +57,10 @@ export interface ChatCompletionOptions {
   prompt_cache_key?: string;
   /** Re-asks after an answer that fails the `json_schema` (with the issues), this many times. @default 0 */
   repair?: number;
-  /** Claude: extended thinking with this budget in tokens (at least 1024, less than `max_tokens`). */
+  /** Claude: extended thinking with this budget in tokens (at least 1024, less than `max_tokens`); Gemini 2.5: `thinkingBudget`. */
   thinking_budget?: number;
+  /** Gemini: return thought summaries (`res.reasoning`, `reasoning-delta` parts); `includeThoughts`. */
+  include_thoughts?: boolean;
   /** A Predicted Output: `{ type: "content", content }` with the text expected. */
   prediction?: { type: "content"; content: string | ReadonlyArray<{ type: "text"; text: string }> };
 
@@ -102,6 +104,7 @@ export const CHAT_OPTION_KEYS: ReadonlySet<string> = new Set([
   "prompt_cache_key",
   "prediction",
   "thinking_budget",
+  "include_thoughts",
   "repair",
   "extra_body",
   "extra_headers",

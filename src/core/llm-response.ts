@@ -31,6 +31,8 @@ export interface LLMResponseInit {
   logprobs?: Logprobs | undefined;
   service_tier?: string | undefined;
   system_fingerprint?: string | undefined;
+  thought_signature?: string | undefined;
+  provider_finish_reason?: string | undefined;
 }
 
 /** The warning of a response whose server sent no usage (some local servers and proxies). */
@@ -52,7 +54,7 @@ export interface Logprobs {
 }
 
 // The fields are `declare`d: the constructor assigns every one, in one order, so a response is
-// built once (class fields would first define all 24 as undefined, then assign them again).
+// built once (class fields would first define all 26 as undefined, then assign them again).
 /** The fields every {@link LLMResponse} has, success or failure. */
 class LLMResponseFields {
   /** `LLMResponseStatus.SUCCESS` (true) or `LLMResponseStatus.ERROR` (false). */
@@ -106,6 +108,13 @@ class LLMResponseFields {
   declare service_tier: string | undefined;
   /** The backend configuration fingerprint the server reports (`system_fingerprint`). */
   declare system_fingerprint: string | undefined;
+  /** Gemini's `thoughtSignature` of the answer's text (sent back by {@link assistant_message}); `undefined` elsewhere. */
+  declare thought_signature: string | undefined;
+  /**
+   * The provider's own finish reason where `finish_reason` translates it (Gemini's `STOP`,
+   * `MAX_TOKENS`, `SAFETY`, ...); `undefined` where `finish_reason` is already the provider's.
+   */
+  declare provider_finish_reason: string | undefined;
 
   /**
    * The assistant turn to append to the history for the next call, on any provider: the content,
@@ -115,6 +124,7 @@ class LLMResponseFields {
     const message: ChatMessage = { role: "assistant", content: this.content };
     if (this.tool_calls.length > 0) message.tool_calls = this.tool_calls;
     if (this.thinking_blocks.length > 0) message.thinking = this.thinking_blocks;
+    if (this.thought_signature !== undefined) message.thought_signature = this.thought_signature;
     return message;
   }
 
@@ -145,6 +155,8 @@ class LLMResponseFields {
     this.logprobs = init.logprobs;
     this.service_tier = init.service_tier;
     this.system_fingerprint = init.system_fingerprint;
+    this.thought_signature = init.thought_signature;
+    this.provider_finish_reason = init.provider_finish_reason;
   }
 }
 

@@ -12,8 +12,28 @@ export interface ImageContentPart {
   image_url: { url: string; detail?: "auto" | "low" | "high" };
 }
 
+/**
+ * A provider-neutral media part: an image, audio, a document (PDF) or a video, written once and
+ * mapped to each provider's wire shape. Exactly one of `url`, `data` or `file` is given.
+ */
+export interface MediaContentPart {
+  type: "media";
+  /** The IANA media type (`video/mp4`, `image/png`, `application/pdf`); taken from a `data:` URL when left out. */
+  media_type?: string;
+  /** An `http(s)` URL (a YouTube link on Gemini included), or a `data:<type>;base64,...` URL. */
+  url?: string;
+  /** The bytes, or their base64 text. */
+  data?: string | Uint8Array;
+  /** A provider file reference, such as a Gemini Files API URI. */
+  file?: string;
+}
+
 /** Content parts pass through to the provider unchanged; other part types the provider knows are allowed. */
-export type ContentPart = TextContentPart | ImageContentPart | { type: string; [key: string]: unknown };
+export type ContentPart =
+  | TextContentPart
+  | ImageContentPart
+  | MediaContentPart
+  | { type: string; [key: string]: unknown };
 
 /** A tool call in Director's shape: the one {@link LLMResponse.tool_calls} returns and history accepts. */
 export interface ToolCall {
@@ -26,6 +46,11 @@ export interface ToolCall {
     raw_arguments?: string;
   };
   type: "function";
+  /**
+   * Gemini's `thoughtSignature` of this call, sent back on the same call in the next request
+   * (Gemini 3 refuses a tool loop without it). Other providers leave it out.
+   */
+  thought_signature?: string;
   /** Present (`true`) only when the model's arguments were not a JSON object; see `parse_error`. */
   invalid?: true;
   /** Why the arguments were rejected, when `invalid`. */
@@ -37,6 +62,8 @@ export interface DirectorToolCallInput {
   id: string;
   tool: { name: string; arguments?: Record<string, unknown> | string; raw_arguments?: string };
   type?: "function";
+  /** Gemini's signature of the call, as `res.tool_calls` carries it. */
+  thought_signature?: string;
 }
 
 /** A tool call as history input: OpenAI's native shape. */
@@ -68,6 +95,11 @@ export interface ChatMessage {
    * Providers without such blocks leave them out of the request.
    */
   thinking?: ThinkingBlock[];
+  /**
+   * On an assistant turn: Gemini's `thoughtSignature` of the answer's text, sent back on its text
+   * part (as {@link LLMResponse.assistant_message} carries it). Other providers leave it out.
+   */
+  thought_signature?: string;
 }
 
 /** A reasoning block as Claude returns it, kept opaque so it goes back byte for byte. */

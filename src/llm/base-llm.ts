@@ -129,6 +129,11 @@ export abstract class BaseLLM {
     options: ChatCompletionOptionsInput = {},
   ): ChatStream {
     const { call, check, warning } = structuredOutput(normalizeCallOptions(options));
+    if (call.repair !== undefined && call.repair !== 0)
+      throw new InvalidArgumentError(
+        "repair",
+        "a stream cannot be repaired (its parts were delivered as they arrived); use chat_completions to re-ask, or read the stream's error part",
+      );
     const limits = resolveCallLimits(call, this.config);
     let prepared: PreparedRequest;
     try {

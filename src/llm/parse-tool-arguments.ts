@@ -39,6 +39,18 @@ export function parseJsonContent(content: string): { value: unknown } | { error:
   }
 }
 
+/** For JSON response formats: the parsed content, or a warning saying why there is none. */
+export function parseJsonResult(
+  content: string,
+  formatType: string | undefined,
+): { parsed?: unknown; warning?: string } {
+  if (formatType !== "json_object" && formatType !== "json_schema") return {};
+  if (content === "") return {};
+  const result = parseJsonContent(content);
+  if ("value" in result) return { parsed: result.value };
+  return { warning: `content is not valid JSON (${result.error}); parsed is undefined` };
+}
+
 /** One warning per invalid tool call, naming it and why (both response paths report them alike). */
 export function toolCallWarnings(calls: readonly ToolCall[]): string[] {
   if (calls.length === 0) return [];

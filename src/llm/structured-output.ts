@@ -4,7 +4,7 @@ import { LLMError } from "../core/llm-error.js";
 import { type LLMResponse, LLMResponseStatus } from "../core/llm-response.js";
 import type { ChatMessage } from "../core/messages.js";
 import { InvalidArgumentError } from "../core/usage-errors.js";
-import { compileToolSchema, hasJsonSchemaValidator, isStandardSchema } from "./tool-schema.js";
+import { compileToolSchema, hasJsonSchemaValidator, isStandardSchema, wireSchema } from "./tool-schema.js";
 
 type Check = (value: unknown) => Promise<{ ok: true; value: unknown } | { ok: false; problems: string[] }>;
 
@@ -13,11 +13,12 @@ type Check = (value: unknown) => Promise<{ ok: true; value: unknown } | { ok: fa
  * Schema for the wire; the check validates the parsed answer (JSON Schemas through the optional
  * peer `@cfworker/json-schema`; without it they are sent unchecked, with a warning).
  */
-export function structuredOutput(call: ChatCompletionOptions): {
+export function structuredOutput(options: ChatCompletionOptions): {
   call: ChatCompletionOptions;
   check?: Check;
   warning?: string;
 } {
+  const call = withWireTools(options);
   const format = call.response_format;
   if (format?.type !== "json_schema" || !isRecord(format.json_schema)) {
     if (call.repair !== undefined && call.repair !== 0)
@@ -66,8 +67,14 @@ export async function validatedOutput(options: {
   };
   for (let attempt = 0; ; attempt += 1) {
     const response = await options.run(history);
-    // A refusal is the model's answer, not a malformed one: it is returned as it is.
-    if (response.status === LLMResponseStatus.ERROR || response.refusal !== undefined)
+    // A refusal is the model's answer, not a malformed one: it is returned as it is. A turn that
+    // calls tools is not the final answer ("call tools, then answer in the schema"): the answer
+    // after the tools ran is the one checked.
+    if (
+      response.status === LLMResponseStatus.ERROR ||
+      response.refusal !== undefined ||
+      response.tool_calls.length > 0
+    )
       return addSpent(response, spent);
     const cut = response.finish_reason === "length" || response.finish_reason === "max_tokens";
     const problems =
@@ -136,4 +143,25 @@ function addSpent(
   if (response.cost !== undefined)
     response.cost = spent.cost === undefined ? undefined : response.cost + spent.cost;
   return response;
+}
+
+/**
+ * Tools whose `parameters` are a Standard Schema (a `defineTool` tool reused in a hand-written
+ * loop) with their JSON Schema instead, for every provider; other tools as they are.
+ */
+function withWireTools(call: ChatCompletionOptions): ChatCompletionOptions {
+  const tools = call.tools;
+  if (!Array.isArray(tools)) return call;
+  let changed = false;
+  const wire = tools.map((tool, index) => {
+    if (!isRecord(tool)) return tool;
+    const native = isRecord(tool["function"]);
+    const definition = (native ? tool["function"] : tool) as Record<string, unknown>;
+    if (!isStandardSchema(definition["parameters"])) return tool;
+    changed = true;
+    const path = native ? `tools[${index}].function.parameters` : `tools[${index}].parameters`;
+    const parameters = wireSchema(definition["parameters"], path);
+    return native ? { ...tool, function: { ...definition, parameters } } : { ...tool, parameters };
+  });
+  return changed ? { ...call, tools: wire as NonNullable<ChatCompletionOptions["tools"]> } : call;
 }

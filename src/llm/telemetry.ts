@@ -99,6 +99,9 @@ function histograms(meter: Meter): Instruments {
   return instruments;
 }
 
+/** `gen_ai.provider.name` of each `llm_type` whose OpenTelemetry name differs (GenAI semantic conventions). */
+const GEN_AI_PROVIDER_NAMES: Readonly<Record<string, string>> = { googleai: "gcp.gemini" };
+
 /** Where telemetry goes: `false` nowhere, the given providers, else the global ones. */
 export type TelemetryTarget =
   | false
@@ -200,7 +203,7 @@ export function traceCall(sink: TelemetrySink, call: CallTelemetry): CallTrace {
   const server = serverOf(call.apiBase);
   const common: Attributes = {
     "gen_ai.operation.name": "chat",
-    "gen_ai.provider.name": call.provider,
+    "gen_ai.provider.name": GEN_AI_PROVIDER_NAMES[call.provider] ?? call.provider,
     "gen_ai.request.model": call.model,
     "server.address": server.address,
     "server.port": server.port,

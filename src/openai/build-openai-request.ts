@@ -89,6 +89,11 @@ export function buildOpenAIRequest(options: {
       "thinking_budget",
       "is Claude's extended thinking; OpenAI models take reasoning_effort instead",
     );
+  if (call.include_thoughts !== undefined)
+    throw new InvalidArgumentError(
+      "include_thoughts",
+      "is Gemini's thought summaries; OpenAI-compatible servers that send reasoning give it in res.reasoning unasked",
+    );
   const request: WireChatRequest = { model, messages: convertToOpenAIMessages(options.messages) };
   const maxTokens = checkNumber(
     "max_tokens",

@@ -12,10 +12,12 @@ import { classifyStreamError } from "../transport/classify-http-error.js";
 import type { WireChatResponse, WireLogprobs, WireUsage } from "./openai-chat-api.js";
 import {
   generateToolCallId,
-  parseJsonContent,
+  parseJsonResult,
   toolCallWarnings,
   toToolCall,
 } from "../llm/parse-tool-arguments.js";
+
+export { parseJsonResult };
 
 function count(value: unknown): number {
   return typeof value === "number" && Number.isFinite(value) && value >= 0 ? value : 0;
@@ -59,18 +61,6 @@ export function mapLogprobs(logprobs: WireLogprobs | null | undefined): Logprobs
     content: (Array.isArray(logprobs.content) ? logprobs.content : []) as TokenLogprob[],
     refusal: (Array.isArray(logprobs.refusal) ? logprobs.refusal : []) as TokenLogprob[],
   };
-}
-
-/** For JSON response formats: the parsed content, or a warning saying why there is none. */
-export function parseJsonResult(
-  content: string,
-  formatType: string | undefined,
-): { parsed?: unknown; warning?: string } {
-  if (formatType !== "json_object" && formatType !== "json_schema") return {};
-  if (content === "") return {};
-  const result = parseJsonContent(content);
-  if ("value" in result) return { parsed: result.value };
-  return { warning: `content is not valid JSON (${result.error}); parsed is undefined` };
 }
 
 function invalid(message: string, request_id: string | undefined): LLMError {

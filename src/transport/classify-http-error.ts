@@ -104,7 +104,10 @@ function googleQuotaSpent(body: ErrorBody): boolean {
   const failure = googleDetail(body, "QuotaFailure");
   const violations = Array.isArray(failure?.["violations"]) ? failure["violations"] : [];
   return violations.some((violation: unknown) => {
-    const record = (typeof violation === "object" && violation !== null ? violation : {}) as Record<string, unknown>;
+    const record = (typeof violation === "object" && violation !== null ? violation : {}) as Record<
+      string,
+      unknown
+    >;
     const id = `${String(record["quotaId"] ?? "")} ${String(record["quotaMetric"] ?? "")}`;
     return /PerDay|per_day|daily|prepay|credit|billing/i.test(id);
   });

@@ -61,3 +61,8 @@ export function replay(name: string, dir = FIXTURES_DIR, pieces?: (body: Buffer)
       next(0);
     });
 }
+
+/** `../shared/gemini-fixtures`, the recorded Gemini API responses. */
+export const GEMINI_FIXTURES_DIR = fileURLToPath(
+  new URL("../../../../shared/gemini-fixtures/", import.meta.url),
+);

@@ -1,0 +1,193 @@
+import type { ChatCompletionOptions } from "../core/chat-options.js";
+import { LLMError } from "../core/llm-error.js";
+import type { LLMResponse } from "../core/llm-response.js";
+import type { ChatMessage } from "../core/messages.js";
+import { BaseLLM, type OpenStream, type PreparedRequest, type SendContext } from "../llm/base-llm.js";
+import { callHeaders } from "../llm/call-headers.js";
+import { normalizeCallOptions } from "../llm/call-limits.js";
+import { openIdleStream, providerPost } from "../llm/provider-request.js";
+import { endpointUrl, USER_AGENT } from "../transport/endpoint-url.js";
+import { firstHeader } from "../transport/http-exchange.js";
+import { type PostRequest, postJson } from "../transport/post-request.js";
+import { readSseJson } from "../transport/read-sse-json.js";
+import { buildGeminiRequest } from "./build-gemini-request.js";
+import { estimateGeminiTokens } from "./count-gemini-tokens.js";
+import { GeminiStreamAssembler } from "./gemini-stream-assembler.js";
+import { GoogleAIConfig, type GoogleAIConfigOptions } from "./google-ai-config.js";
+import { googleCostOf } from "./google-prices.js";
+import { mapGeminiResponse } from "./map-gemini-response.js";
+import { prepareGeminiTools } from "./prepare-gemini-tools.js";
+import { convertToGeminiContents } from "./convert-to-gemini-contents.js";
+
+/** Gemini's request id header. */
+const REQUEST_ID_HEADER = "x-goog-request-id";
+
+/**
+ * Gemini on its native API (`POST {api_base}/models/{model}:generateContent`, and
+ * `:streamGenerateContent?alt=sse`), behind the same {@link BaseLLM} contract as `OpenAI` and
+ * `AnthropicAI`: the same options, the same `LLMResponse`, the same typed failures, retries, time
+ * limits and pacing. The key goes in the `x-goog-api-key` header, never in a URL. Thought
+ * signatures round-trip: append `res.assistant_message` (or Director-shape `tool_calls` from
+ * `res.tool_calls`) to the history and each signature goes back on its part. `new GoogleAI()`
+ * reads `GOOGLEAI_*` (the key also from `GEMINI_API_KEY` or `GOOGLE_API_KEY`).
+ */
+export class GoogleAI extends BaseLLM {
+  declare readonly config: GoogleAIConfig;
+  readonly #origin: string;
+  readonly #base: string;
+  readonly #query: string;
+  readonly #jsonHeaders: Record<string, string>;
+  readonly #streamHeaders: Record<string, string>;
+  readonly #secrets: readonly string[];
+
+  constructor(config: GoogleAIConfig | GoogleAIConfigOptions = {}) {
+    super(config instanceof GoogleAIConfig ? config : new GoogleAIConfig(config));
+    const url = endpointUrl(this.config.api_base, "");
+    this.#origin = url.origin;
+    this.#base = url.pathname.replace(/\/+$/, "");
+    this.#query = url.search.replace(/^\?/, "");
+    const headers = {
+      "content-type": "application/json",
+      "user-agent": USER_AGENT,
+      ...this.config.headers,
+      "x-goog-api-key": this.config.api_key,
+    };
+    this.#jsonHeaders = { ...headers, accept: "application/json" };
+    this.#streamHeaders = { ...headers, accept: "text/event-stream" };
+    this.#secrets = this.config.secrets;
+  }
+
+  /** A local estimate (Gemini's tokenizer is not public): see {@link estimateGeminiTokens}. */
+  override count_tokens(
+    messages: readonly ChatMessage[],
+    options: Pick<ChatCompletionOptions, "tools" | "model"> = {},
+  ): number {
+    const { contents, systemInstruction } = convertToGeminiContents(messages);
+    const { tools } = prepareGeminiTools({
+      tools: options.tools,
+      toolChoice: undefined,
+      parallelToolCalls: undefined,
+      warnings: [],
+    });
+    return estimateGeminiTokens({
+      contents,
+      ...(systemInstruction ? { systemInstruction } : {}),
+      ...(tools ? { tools } : {}),
+    });
+  }
+
+  /** The exact input tokens, from the API's `models/{model}:countTokens` (one request, not paced). */
+  async count_tokens_exact(
+    messages: readonly ChatMessage[],
+    options: Pick<ChatCompletionOptions, "tools" | "model" | "signal" | "timeout"> = {},
+  ): Promise<number> {
+    const { signal, timeout, ...rest } = normalizeCallOptions(options);
+    const request = buildGeminiRequest({ messages, call: rest, defaults: this.#defaults(), warnings: [] });
+    const { generationConfig: _unused, ...generate } = request.body;
+    const response = await postJson({
+      origin: this.#origin,
+      path: this.#path(request.model, "countTokens"),
+      headers: this.#jsonHeaders,
+      body: JSON.stringify({ generateContentRequest: { model: `models/${request.model}`, ...generate } }),
+      timeoutMs: Math.round((timeout ?? this.config.timeout) * 1000),
+      timeoutLabel: "timeout",
+      signal,
+      maxResponseBytes: this.config.max_response_bytes,
+      secrets: this.#secrets,
+    } as PostRequest);
+    const tokens = (response.body as { totalTokens?: unknown } | null)?.totalTokens;
+    if (typeof tokens !== "number")
+      throw new LLMError({
+        kind: "invalid_response",
+        message: "countTokens answered without totalTokens",
+        status_code: 200,
+      });
+    return tokens;
+  }
+
+  protected override costOf(response: LLMResponse, model: string): number | undefined {
+    return googleCostOf({
+      model,
+      prompt_tokens: response.send_tokens,
+      cached_tokens: response.cached_tokens,
+      output_tokens: response.recv_tokens,
+    });
+  }
+
+  protected override prepareRequest(
+    messages: readonly ChatMessage[],
+    options: ChatCompletionOptions,
+    _stream: boolean,
+  ): PreparedRequest {
+    const warnings: string[] = [];
+    const call = buildGeminiRequest({ messages, call: options, defaults: this.#defaults(), warnings });
+    return {
+      model: call.model,
+      payload: call.body,
+      response_format_type: options.response_format?.type,
+      headers: callHeaders(options.extra_headers),
+      max_tokens: call.max_tokens,
+      prompt_tokens: () => estimateGeminiTokens(call.body),
+      warnings,
+    };
+  }
+
+  protected override sendRequest(prepared: PreparedRequest, context: SendContext): Promise<LLMResponse> {
+    return postJson(this.#post(prepared, context, "generateContent", this.#jsonHeaders)).then((response) =>
+      mapGeminiResponse({
+        body: response.body,
+        request_id: response.request_id ?? firstHeader(response.headers, REQUEST_ID_HEADER),
+        responseFormatType: prepared.response_format_type,
+        secrets: this.#secrets,
+      }),
+    );
+  }
+
+  protected override openStream(prepared: PreparedRequest, context: SendContext): Promise<OpenStream> {
+    const request = this.#post(prepared, context, "streamGenerateContent", this.#streamHeaders);
+    return openIdleStream(request, context).then((exchange) => ({
+      events: readSseJson({ exchange, request, done: "done" }),
+      assembler: new GeminiStreamAssembler({
+        request_id: firstHeader(exchange.headers, REQUEST_ID_HEADER),
+        responseFormatType: prepared.response_format_type,
+        secrets: this.#secrets,
+      }),
+    }));
+  }
+
+  #defaults() {
+    const { chat_model, max_tokens, reasoning_effort, sampling_given } = this.config;
+    return {
+      chat_model,
+      max_tokens,
+      reasoning_effort,
+      temperature: sampling_given.temperature ? this.config.temperature : undefined,
+      top_p: sampling_given.top_p ? this.config.top_p : undefined,
+    };
+  }
+
+  /** `{base}/models/{model}:{method}`, with `alt=sse` for a stream and the base's own query kept. */
+  #path(model: string, method: string): string {
+    const query = [this.#query, method === "streamGenerateContent" ? "alt=sse" : ""]
+      .filter(Boolean)
+      .join("&");
+    return `${this.#base}/models/${encodeURIComponent(model)}:${method}${query ? `?${query}` : ""}`;
+  }
+
+  #post(
+    prepared: PreparedRequest,
+    context: SendContext,
+    method: string,
+    headers: Record<string, string>,
+  ): PostRequest {
+    return providerPost({
+      origin: this.#origin,
+      path: this.#path(prepared.model, method),
+      headers,
+      secrets: this.#secrets,
+      maxResponseBytes: this.config.max_response_bytes,
+      prepared,
+      context,
+    });
+  }
+}
