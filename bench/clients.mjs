@@ -1,5 +1,7 @@
 // One adapter per client under test, each with its default settings: `call` sends one chat
 // completion; `stream` reads one streamed answer and reports its chunk count and time to first chunk.
+import { GEMINI_CLIENTS } from "./gemini-clients.mjs";
+
 const MODEL = "gpt-4o-mini";
 
 /**
@@ -309,6 +311,7 @@ async function claudeVercelClient(base, key) {
 const CLAUDE = "claude-haiku-4-5";
 
 export const CLIENTS = {
+  ...GEMINI_CLIENTS,
   "claude:undici-pool": (base, key) => claudeUndiciClient(base, key, { pool: true }),
   "claude:undici": claudeUndiciClient,
   "claude:director-llm": claudeDirectorClient,

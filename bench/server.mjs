@@ -7,6 +7,8 @@
 //                                      and retry-after; each request is charged its prompt tokens
 //                                      plus the max_tokens it sends, as OpenAI's limiter does
 //   POST /anthropic/v1/messages        the same two answers in Anthropic's Messages API shape
+//   POST /gemini/v1beta/models/M:generateContent (and :streamGenerateContent?alt=sse)
+//                                      the same two answers in Gemini's shape (CRLF-framed events)
 //   GET  /stats?key=K                  {ok, limited} for a key in rate-limited mode
 import { createServer } from "node:http";
 import { countTokens } from "gpt-tokenizer/encoding/o200k_base";
@@ -171,6 +173,74 @@ function answerClaude(response, body) {
   response.end(claudeMessage);
 }
 
+// The Gemini-shaped endpoint: a generateContent answer, or STREAM_CHUNKS text events framed as
+// Gemini frames them (`data:` lines, CRLF CRLF, no end marker; usage on every event).
+const geminiUsage = (candidates) => ({
+  promptTokenCount: 24,
+  candidatesTokenCount: candidates,
+  totalTokenCount: 24 + candidates,
+});
+const geminiAnswer = Buffer.from(
+  JSON.stringify({
+    candidates: [
+      {
+        content: {
+          role: "model",
+          parts: [{ text: "Benchmarks measure what they measure, and nothing else." }],
+        },
+        finishReason: "STOP",
+        index: 0,
+      },
+    ],
+    usageMetadata: geminiUsage(11),
+    modelVersion: "gemini-2.5-flash",
+    responseId: "bench",
+  }),
+);
+function geminiStreamBody(chunks) {
+  const events = [];
+  for (let index = 0; index < chunks; index += 1) {
+    const last = index === chunks - 1;
+    events.push(
+      `data: ${JSON.stringify({
+        candidates: [
+          {
+            content: { role: "model", parts: [{ text: ` tok${index}` }] },
+            ...(last ? { finishReason: "STOP" } : {}),
+            index: 0,
+          },
+        ],
+        usageMetadata: geminiUsage(index + 1),
+        modelVersion: "gemini-2.5-flash",
+        responseId: "bench",
+      })}\r\n\r\n`,
+    );
+  }
+  const pieces = [];
+  const per = Math.ceil(events.length / 10);
+  for (let index = 0; index < events.length; index += per)
+    pieces.push(Buffer.from(events.slice(index, index + per).join("")));
+  return pieces;
+}
+const geminiStream = geminiStreamBody(STREAM_CHUNKS);
+function answerGemini(response, url) {
+  if (url.includes(":streamGenerateContent")) {
+    response.writeHead(200, { "content-type": "text/event-stream", "content-disposition": "attachment" });
+    let index = 0;
+    const next = () => {
+      while (index < geminiStream.length)
+        if (!response.write(geminiStream[index++])) return response.once("drain", next);
+      response.end();
+    };
+    return next();
+  }
+  response.writeHead(200, {
+    "content-type": "application/json; charset=UTF-8",
+    "content-length": geminiAnswer.length,
+  });
+  response.end(geminiAnswer);
+}
+
 class Bucket {
   constructor(capacity, perSecond) {
     this.capacity = capacity;
@@ -272,6 +342,7 @@ const server = createServer({ keepAliveTimeout: 60_000 }, (request, response) =>
       body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
     } catch {}
     if (request.url.startsWith("/anthropic/")) return answerClaude(response, body);
+    if (request.url.startsWith("/gemini/")) return answerGemini(response, request.url);
     if (!request.url.startsWith("/rl/")) return answer(response, body);
     const limiter = limiterFor(request.headers.authorization ?? "");
     if (limiter.firstAt === 0) limiter.firstAt = Date.now();

@@ -209,6 +209,53 @@ describe("the CLI with --provider anthropic", () => {
     assert.equal(server.requests[0]?.path, "/v1/messages");
   });
 
+  it("--provider google (or a gemini-* --model) speaks Gemini with GOOGLEAI_* and x-goog-api-key", async () => {
+    server.script(
+      json(200, {
+        candidates: [{ content: { role: "model", parts: [{ text: "Bonjour" }] }, finishReason: "STOP" }],
+        usageMetadata: { promptTokenCount: 9, candidatesTokenCount: 3, totalTokenCount: 12 },
+        modelVersion: "gemini-2.5-flash",
+      }),
+    );
+    const run = await runCli(["chat", "--no-stream", "--usage", "-m", "gemini-2.5-flash", "hi"], {
+      env: { GEMINI_API_KEY: TEST_KEY, GOOGLEAI_API_BASE: `${server.url}/v1beta` },
+    });
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.stdout, "Bonjour\n");
+    assert.equal(run.stderr, "usage: 9 prompt + 3 completion = 12 tokens, cost $0.000010\n");
+    assert.equal(server.requests[0]?.path, "/v1beta/models/gemini-2.5-flash:generateContent");
+    assert.equal(server.requests[0]?.headers["x-goog-api-key"], TEST_KEY);
+    const missing = await runCli(["chat", "--provider", "google", "hi"], { env: {} });
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /GOOGLEAI_API_KEY/);
+  });
+
+  it("models --provider lists one provider's rows; models --json prints them as JSON", async () => {
+    const google = await runCli(["models", "--provider", "google"]);
+    assert.equal(google.code, 0);
+    const rows = google.stdout.trim().split("\n").slice(1);
+    assert.ok(
+      rows.length > 5 && rows.every((line) => /\sgoogle\s+GOOGLEAI_API_KEY$/.test(line)),
+      google.stdout,
+    );
+    assert.ok(
+      rows.some((line) => /^gemini-2\.5-flash\s+1,048,576\s+65,536\s+yes\s+\$0\.3 \/ \$2\.5\s/.test(line)),
+    );
+    const anthropic = await runCli(["models", "--provider", "anthropic", "--json"]);
+    const parsed = JSON.parse(anthropic.stdout) as Array<{
+      provider: string;
+      model: string;
+      key_env: string;
+    }>;
+    assert.ok(
+      parsed.length > 5 &&
+        parsed.every((row) => row.provider === "anthropic" && row.key_env === "ANTHROPIC_API_KEY"),
+    );
+    const unknown = await runCli(["models", "--provider", "nope"]);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /--provider must be openai, anthropic, google/);
+  });
+
   it("a missing Anthropic key names ANTHROPIC_API_KEY", async () => {
     const run = await runCli(["chat", "--provider", "anthropic", "hi"], { env: {} });
     assert.equal(run.code, 2);

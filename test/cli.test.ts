@@ -130,18 +130,24 @@ describe("the director-llm CLI", () => {
     const lines = run.stdout.trim().split("\n");
     assert.match(
       lines[0] ?? "",
-      /^model\s+context window\s+max output\s+reasoning\s+price per 1M in \/ out\s+provider$/,
+      /^model\s+context window\s+max output\s+reasoning\s+price per 1M in \/ out\s+provider\s+key$/,
     );
     assert.ok(
-      lines.some((line) => /^gpt-4o-mini\s+128,000\s+16,384\s+\$0\.15 \/ \$0\.6\s+openai$/.test(line)),
+      lines.some((line) =>
+        /^gpt-4o-mini\s+128,000\s+16,384\s+\$0\.15 \/ \$0\.6\s+openai\s+OPENAI_API_KEY$/.test(line),
+      ),
       run.stdout,
     );
     assert.ok(
-      lines.some((line) => /^claude-haiku-4-5\s+200,000\s+64,000\s+yes\s+\$1 \/ \$5\s+anthropic$/.test(line)),
+      lines.some((line) =>
+        /^claude-haiku-4-5\s+200,000\s+64,000\s+yes\s+\$1 \/ \$5\s+anthropic\s+ANTHROPIC_API_KEY$/.test(line),
+      ),
       run.stdout,
     );
     assert.ok(
-      lines.some((line) => /^o3\s+200,000\s+100,000\s+yes\s+\$2 \/ \$8\s+openai$/.test(line)),
+      lines.some((line) =>
+        /^o3\s+200,000\s+100,000\s+yes\s+\$2 \/ \$8\s+openai\s+OPENAI_API_KEY$/.test(line),
+      ),
       run.stdout,
     );
   });

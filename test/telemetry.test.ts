@@ -16,6 +16,7 @@ import {
 } from "@opentelemetry/sdk-trace-base";
 import { LLMResponseStatus } from "../src/index.js";
 import { clientFor, HELLO, TEST_KEY } from "./helpers/client.js";
+import { geminiFor } from "./helpers/gemini.js";
 import { completion, json } from "./helpers/handlers.js";
 import { chunk, frame, sse } from "./helpers/sse.js";
 import { type TestServer, useTestServer } from "./helpers/test-server.js";
@@ -281,5 +282,22 @@ describe("OpenTelemetry: retries, waits, aborts, and where spans go", () => {
         capture ? ['{"text":"secret-ish"}', "echo secret-ish"] : [undefined, undefined],
       );
     }
+  });
+
+  it("a Gemini call's span names the provider gcp.gemini, with the same usage attributes", async () => {
+    spans.reset();
+    server.script(
+      json(200, {
+        candidates: [{ content: { role: "model", parts: [{ text: "Hi" }] }, finishReason: "STOP" }],
+        usageMetadata: { promptTokenCount: 9, candidatesTokenCount: 2, thoughtsTokenCount: 3, totalTokenCount: 14 },
+        modelVersion: "gemini-2.5-flash",
+      }),
+    );
+    await geminiFor(server).chat_completions(HELLO);
+    const attributes = attributesOf(finished()[0]!);
+    assert.equal(attributes["gen_ai.provider.name"], "gcp.gemini");
+    assert.equal(attributes["gen_ai.usage.input_tokens"], 9);
+    assert.equal(attributes["gen_ai.usage.output_tokens"], 5);
+    assert.deepStrictEqual(attributes["gen_ai.response.finish_reasons"], ["stop"]);
   });
 });

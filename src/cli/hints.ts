@@ -10,7 +10,7 @@ function duration(ms: number): string {
 /** One line telling the user what to do about a failure, by kind and what else is known. */
 export function hintFor(
   error: Pick<LLMError, "kind" | "message" | "retry_after_ms">,
-  context: { apiBase: string; streamStarted: boolean; envPrefix?: "OPENAI" | "ANTHROPIC" },
+  context: { apiBase: string; streamStarted: boolean; envPrefix?: string },
 ): string {
   const { kind } = error;
   const env = context.envPrefix ?? "OPENAI";

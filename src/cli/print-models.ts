@@ -1,40 +1,98 @@
 import { ANTHROPIC_MODELS } from "../anthropic/anthropic-chat-model.js";
 import { ANTHROPIC_PRICES } from "../anthropic/anthropic-prices.js";
+import { GOOGLE_MODELS } from "../google/google-chat-model.js";
+import { GOOGLE_PRICES } from "../google/google-prices.js";
 import { OPENAI_MODELS } from "../openai/openai-chat-model.js";
 import { OPENAI_PRICES } from "../openai/openai-prices.js";
+import type { Provider } from "./create-client.js";
 
-/** `director-llm models`: the model table, one row per model, columns aligned. */
-export function printModels(stdout: NodeJS.WritableStream): number {
-  const number = (value: number) => value.toLocaleString("en-US");
-  const rows = [
-    ...Object.values(OPENAI_MODELS).map((model) => {
-      const price = OPENAI_PRICES[model.id];
-      return [
-        model.id,
-        number(model.context_window),
-        number(model.max_output_tokens),
-        model.reasoning ? "yes" : "",
-        price ? `$${price.input} / $${price.output}` : "",
-        "openai",
-      ];
-    }),
-    ...Object.values(ANTHROPIC_MODELS).map((model) => {
-      const price = ANTHROPIC_PRICES[model.id];
-      return [
-        model.id,
-        number(model.context_window),
-        number(model.max_output_tokens),
-        model.thinking ? "yes" : "",
-        `$${price.input} / $${price.output}`,
-        "anthropic",
-      ];
-    }),
+/** One row of `director-llm models`. */
+interface ModelRow {
+  model: string;
+  provider: Provider;
+  context_window: number;
+  max_output_tokens: number;
+  reasoning: boolean;
+  /** USD per million tokens, when the price is known. */
+  input_price: number | undefined;
+  output_price: number | undefined;
+  /** The environment variable that holds the provider's key. */
+  key_env: string;
+}
+
+function rows(): ModelRow[] {
+  return [
+    ...Object.values(OPENAI_MODELS).map((model) => ({
+      model: model.id,
+      provider: "openai" as const,
+      context_window: model.context_window,
+      max_output_tokens: model.max_output_tokens,
+      reasoning: model.reasoning,
+      input_price: OPENAI_PRICES[model.id]?.input,
+      output_price: OPENAI_PRICES[model.id]?.output,
+      key_env: "OPENAI_API_KEY",
+    })),
+    ...Object.values(ANTHROPIC_MODELS).map((model) => ({
+      model: model.id,
+      provider: "anthropic" as const,
+      context_window: model.context_window,
+      max_output_tokens: model.max_output_tokens,
+      reasoning: model.thinking,
+      input_price: ANTHROPIC_PRICES[model.id].input,
+      output_price: ANTHROPIC_PRICES[model.id].output,
+      key_env: "ANTHROPIC_API_KEY",
+    })),
+    ...Object.values(GOOGLE_MODELS).map((model) => ({
+      model: model.id,
+      provider: "google" as const,
+      context_window: model.context_window,
+      max_output_tokens: model.max_output_tokens,
+      reasoning: model.thinking !== false,
+      input_price: GOOGLE_PRICES[model.id].input,
+      output_price: GOOGLE_PRICES[model.id].output,
+      key_env: "GOOGLEAI_API_KEY",
+    })),
   ];
-  const header = ["model", "context window", "max output", "reasoning", "price per 1M in / out", "provider"];
-  const widths = header.map((title, column) =>
-    Math.max(title.length, ...rows.map((row) => row[column]!.length)),
+}
+
+/**
+ * `director-llm models`: the model table, one row per model, columns aligned; `provider` keeps
+ * one provider's rows, `json` prints the rows as a JSON array instead.
+ */
+export function printModels(
+  stdout: NodeJS.WritableStream,
+  options: { provider?: Provider | undefined; json?: boolean } = {},
+): number {
+  const selected = rows().filter(
+    (row) => options.provider === undefined || row.provider === options.provider,
   );
-  for (const row of [header, ...rows]) {
+  if (options.json) {
+    stdout.write(`${JSON.stringify(selected, null, 2)}\n`);
+    return 0;
+  }
+  const number = (value: number) => value.toLocaleString("en-US");
+  const cells = selected.map((row) => [
+    row.model,
+    number(row.context_window),
+    number(row.max_output_tokens),
+    row.reasoning ? "yes" : "",
+    row.input_price === undefined ? "" : `$${row.input_price} / $${row.output_price}`,
+    row.provider,
+    row.key_env,
+  ]);
+  const header = [
+    "model",
+    "context window",
+    "max output",
+    "reasoning",
+    "price per 1M in / out",
+    "provider",
+    "key",
+  ];
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...cells.map((row) => row[column]!.length)),
+  );
+  for (const row of [header, ...cells]) {
     stdout.write(
       `${row
         .map((cell, column) => cell.padEnd(widths[column]!))

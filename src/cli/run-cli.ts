@@ -4,7 +4,7 @@ import type { ChatMessage, ToolCall } from "../core/messages.js";
 import { ConfigError, InvalidArgumentError } from "../core/usage-errors.js";
 import type { BaseLLM } from "../llm/base-llm.js";
 import { envFlag, parseCliArgs, parseNumber, USAGE, UsageError } from "./cli-args.js";
-import { createClient, envPrefixOf, providerOf } from "./create-client.js";
+import { createClient, type EnvPrefix, envPrefixOf, providerNamed, providerOf } from "./create-client.js";
 import { hintFor } from "./hints.js";
 import { printModels } from "./print-models.js";
 
@@ -74,7 +74,15 @@ export async function runCli(io: CliIo): Promise<number> {
     return 0;
   }
   const [command, ...words] = positionals;
-  if (command === "models") return printModels(io.stdout);
+  if (command === "models") {
+    try {
+      const only = values.provider === undefined ? undefined : providerNamed(values.provider);
+      return printModels(io.stdout, { provider: only, json: values.json === true });
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+      return usageFailure(io, error.message);
+    }
+  }
   if (command !== "chat")
     return usageFailure(io, command ? `unknown command "${command}"` : "no command given", true);
   const prompt = await readPrompt(io, words);
@@ -82,7 +90,7 @@ export async function runCli(io: CliIo): Promise<number> {
 
   let llm: BaseLLM;
   let call: ChatCompletionOptions;
-  let prefix: "OPENAI" | "ANTHROPIC" = "OPENAI";
+  let prefix: EnvPrefix = "OPENAI";
   try {
     const provider = providerOf(values.provider, values.model);
     prefix = envPrefixOf(provider);
@@ -176,7 +184,7 @@ function report(
     interrupted: boolean;
     received: boolean;
     apiBase: string;
-    envPrefix: "OPENAI" | "ANTHROPIC";
+    envPrefix: EnvPrefix;
   },
 ): number {
   for (const call of response.tool_calls) io.stderr.write(`${describeToolCall(call)}\n`);

@@ -5,7 +5,7 @@ const CHARS_PER_TOKEN = 4;
 /** An image at Gemini's default resolution (258 tokens for one 768x768 tile). */
 const IMAGE_TOKENS = 258;
 /** What declaring tools adds besides their definitions. */
-const TOOLS_OVERHEAD = 40;
+const TOOLS_OVERHEAD = 15;
 
 /** Base64 bytes of an inline part, decoded size. */
 function inlineBytes(data: string): number {
@@ -37,10 +37,11 @@ function partTokens(part: GeminiPart): number {
 
 /**
  * A local estimate of a request's input tokens (Gemini's tokenizer is not public): about 4
- * characters per token of text and arguments, 258 per image, audio and video from an inline clip's
- * size, nothing for media sent by reference (a Files API URI or a YouTube link: their length is not
- * known here). For pacing only: the context check never refuses on it; `count_tokens_exact` asks the
- * API's `countTokens`.
+ * characters per token of text, arguments and tool declarations, 258 per image, audio and video from
+ * an inline clip's size, nothing for media sent by reference (a Files API URI or a YouTube link:
+ * their length is not known here). Against the recorded requests: median error 0%, 22 of 28 within
+ * ±25% (docs/providers.md). For pacing only: the context check never refuses on it;
+ * `count_tokens_exact` asks the API's `countTokens`.
  */
 export function estimateGeminiTokens(
   request: Pick<GeminiRequest, "contents" | "systemInstruction" | "tools">,
