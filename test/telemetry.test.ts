@@ -289,7 +289,12 @@ describe("OpenTelemetry: retries, waits, aborts, and where spans go", () => {
     server.script(
       json(200, {
         candidates: [{ content: { role: "model", parts: [{ text: "Hi" }] }, finishReason: "STOP" }],
-        usageMetadata: { promptTokenCount: 9, candidatesTokenCount: 2, thoughtsTokenCount: 3, totalTokenCount: 14 },
+        usageMetadata: {
+          promptTokenCount: 9,
+          candidatesTokenCount: 2,
+          thoughtsTokenCount: 3,
+          totalTokenCount: 14,
+        },
         modelVersion: "gemini-2.5-flash",
       }),
     );
