@@ -53,9 +53,9 @@ export type {
   ToolRunPart,
   ToolRunStream,
   ToolStep,
-} from "./llm/run-tools.js";
-export type { StandardSchemaV1 } from "./llm/tool-schema.js";
-export { defineTool } from "./llm/run-tools.js";
+} from "./tools/run-tools.js";
+export type { StandardSchemaV1 } from "./schema/tool-schema.js";
+export { defineTool } from "./tools/run-tools.js";
 export { GoogleAI } from "./google/google-ai.js";
 export {
   DEFAULT_GOOGLE_MODEL,

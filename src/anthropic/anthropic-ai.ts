@@ -2,11 +2,11 @@ import type { ChatCompletionOptions } from "../core/chat-options.js";
 import { LLMError } from "../core/llm-error.js";
 import type { LLMResponse } from "../core/llm-response.js";
 import type { ChatMessage } from "../core/messages.js";
-import { BaseLLM, type OpenStream, type PreparedRequest, type SendContext } from "../llm/base-llm.js";
+import type { OpenStream, PreparedRequest, SendContext } from "../llm/base-llm.js";
+import { HttpProvider } from "../llm/http-provider.js";
 import { callHeaders } from "../llm/call-headers.js";
-import { openIdleStream, providerPost } from "../llm/provider-request.js";
+import { openIdleStream } from "../llm/provider-request.js";
 import { normalizeCallOptions } from "../llm/call-limits.js";
-import { endpointUrl, USER_AGENT } from "../transport/endpoint-url.js";
 import { firstHeader } from "../transport/http-exchange.js";
 import { type PostRequest, postJson } from "../transport/post-request.js";
 import { readSseJson } from "../transport/read-sse-json.js";
@@ -28,34 +28,19 @@ export const ANTHROPIC_VERSION = "2023-06-01";
  * failures, retries, time limits and pacing (from `anthropic-ratelimit-*` headers). `new
  * AnthropicAI()` reads `ANTHROPIC_*` from the environment.
  */
-export class AnthropicAI extends BaseLLM {
+export class AnthropicAI extends HttpProvider {
   declare readonly config: AnthropicAIConfig;
-  readonly #origin: string;
-  readonly #base: string;
   readonly #path: string;
-  /** The headers of a buffered call and of a stream, built once rather than per request. */
-  readonly #jsonHeaders: Record<string, string>;
-  readonly #streamHeaders: Record<string, string>;
-  readonly #secrets: readonly string[];
   /** 1-hour cache writes of each response, priced apart from the 5-minute ones. */
   readonly #longCacheWrites = new WeakMap<LLMResponse, number>();
 
   constructor(config: AnthropicAIConfig | AnthropicAIConfigOptions = {}) {
-    super(config instanceof AnthropicAIConfig ? config : new AnthropicAIConfig(config));
-    const url = endpointUrl(this.config.api_base, "/messages");
-    this.#origin = url.origin;
-    this.#base = url.pathname.replace(/\/messages$/, "");
-    this.#path = url.pathname;
-    const headers = {
-      "content-type": "application/json",
-      "user-agent": USER_AGENT,
-      "anthropic-version": ANTHROPIC_VERSION,
-      ...this.config.headers,
-      "x-api-key": this.config.api_key,
-    };
-    this.#jsonHeaders = { ...headers, accept: "application/json" };
-    this.#streamHeaders = { ...headers, accept: "text/event-stream" };
-    this.#secrets = this.config.secrets;
+    const resolved = config instanceof AnthropicAIConfig ? config : new AnthropicAIConfig(config);
+    super(resolved, {
+      headers: { "anthropic-version": ANTHROPIC_VERSION },
+      auth: { "x-api-key": resolved.api_key },
+    });
+    this.#path = this.pathOf("/messages");
   }
 
   /** A local estimate (Claude has no public tokenizer): see {@link estimateAnthropicTokens}. */
@@ -88,15 +73,15 @@ export class AnthropicAI extends BaseLLM {
       ...(request.tools ? { tools: request.tools } : {}),
     };
     const response = await postJson({
-      origin: this.#origin,
-      path: `${this.#base}/messages/count_tokens`,
-      headers: this.#jsonHeaders,
+      origin: this.endpoint.origin,
+      path: this.pathOf("/messages/count_tokens"),
+      headers: this.endpoint.jsonHeaders,
       body: JSON.stringify(body),
       timeoutMs: Math.round((timeout ?? this.config.timeout) * 1000),
       timeoutLabel: "timeout",
       signal,
       maxResponseBytes: this.config.max_response_bytes,
-      secrets: this.#secrets,
+      secrets: this.endpoint.secrets,
     } as PostRequest);
     const tokens = (response.body as { input_tokens?: unknown } | null)?.input_tokens;
     if (typeof tokens !== "number")
@@ -147,12 +132,12 @@ export class AnthropicAI extends BaseLLM {
 
   // Not `async`, as in OpenAI: a chained promise costs fewer microtasks than an await.
   protected override sendRequest(prepared: PreparedRequest, context: SendContext): Promise<LLMResponse> {
-    return postJson(this.#post(prepared, context, this.#jsonHeaders)).then((response) => {
+    return postJson(this.post(prepared, context, this.#path, false)).then((response) => {
       const mapped = mapAnthropicResponse({
         body: response.body,
         request_id: response.request_id ?? firstHeader(response.headers, "request-id"),
         jsonMode: this.#jsonMode(prepared),
-        secrets: this.#secrets,
+        secrets: this.endpoint.secrets,
       });
       this.#noteLongCacheWrites(mapped.response, mapped.cache_write_1h_tokens);
       return mapped.response;
@@ -160,13 +145,13 @@ export class AnthropicAI extends BaseLLM {
   }
 
   protected override openStream(prepared: PreparedRequest, context: SendContext): Promise<OpenStream> {
-    const request = this.#post(prepared, context, this.#streamHeaders);
+    const request = this.post(prepared, context, this.#path, true);
     return openIdleStream(request, context).then((exchange) => ({
       events: readSseJson({ exchange, request, done: "done", keepAlive: "ping", end: "message_stop" }),
       assembler: new AnthropicStreamAssembler({
         request_id: firstHeader(exchange.headers, "request-id"),
         jsonMode: this.#jsonMode(prepared),
-        secrets: this.#secrets,
+        secrets: this.endpoint.secrets,
         onResponse: (response, long) => this.#noteLongCacheWrites(response, long),
       }),
     }));
@@ -191,17 +176,5 @@ export class AnthropicAI extends BaseLLM {
 
   #jsonMode(prepared: PreparedRequest): boolean {
     return prepared.response_format_type === "json_object" || prepared.response_format_type === "json_schema";
-  }
-
-  #post(prepared: PreparedRequest, context: SendContext, headers: Record<string, string>): PostRequest {
-    return providerPost({
-      origin: this.#origin,
-      path: this.#path,
-      headers,
-      secrets: this.#secrets,
-      maxResponseBytes: this.config.max_response_bytes,
-      prepared,
-      context,
-    });
   }
 }

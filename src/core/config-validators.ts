@@ -1,5 +1,5 @@
 import { createRequire } from "node:module";
-import type { FixedRateLimit, RetryBackoff } from "./base-llm-config.js";
+import type { FixedRateLimit, RetryBackoff } from "./base-llm-config-options.js";
 import { didYouMean } from "./closest-name.js";
 
 // Validators of the options BaseLLMConfig resolves; each reports a problem through `fail`.

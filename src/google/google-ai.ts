@@ -2,11 +2,11 @@ import type { ChatCompletionOptions } from "../core/chat-options.js";
 import { LLMError } from "../core/llm-error.js";
 import type { LLMResponse } from "../core/llm-response.js";
 import type { ChatMessage } from "../core/messages.js";
-import { BaseLLM, type OpenStream, type PreparedRequest, type SendContext } from "../llm/base-llm.js";
+import type { OpenStream, PreparedRequest, SendContext } from "../llm/base-llm.js";
+import { HttpProvider } from "../llm/http-provider.js";
 import { callHeaders } from "../llm/call-headers.js";
 import { normalizeCallOptions } from "../llm/call-limits.js";
-import { openIdleStream, providerPost } from "../llm/provider-request.js";
-import { endpointUrl, USER_AGENT } from "../transport/endpoint-url.js";
+import { openIdleStream } from "../llm/provider-request.js";
 import { firstHeader } from "../transport/http-exchange.js";
 import { type PostRequest, postJson } from "../transport/post-request.js";
 import { readSseJson } from "../transport/read-sse-json.js";
@@ -31,30 +31,14 @@ const REQUEST_ID_HEADER = "x-goog-request-id";
  * `res.tool_calls`) to the history and each signature goes back on its part. `new GoogleAI()`
  * reads `GOOGLEAI_*` (the key also from `GEMINI_API_KEY` or `GOOGLE_API_KEY`).
  */
-export class GoogleAI extends BaseLLM {
+export class GoogleAI extends HttpProvider {
   declare readonly config: GoogleAIConfig;
-  readonly #origin: string;
-  readonly #base: string;
-  readonly #query: string;
-  readonly #jsonHeaders: Record<string, string>;
-  readonly #streamHeaders: Record<string, string>;
-  readonly #secrets: readonly string[];
+  /** Request paths by model and method, built once each. */
+  readonly #paths = new Map<string, string>();
 
   constructor(config: GoogleAIConfig | GoogleAIConfigOptions = {}) {
-    super(config instanceof GoogleAIConfig ? config : new GoogleAIConfig(config));
-    const url = endpointUrl(this.config.api_base, "");
-    this.#origin = url.origin;
-    this.#base = url.pathname.replace(/\/+$/, "");
-    this.#query = url.search.replace(/^\?/, "");
-    const headers = {
-      "content-type": "application/json",
-      "user-agent": USER_AGENT,
-      ...this.config.headers,
-      "x-goog-api-key": this.config.api_key,
-    };
-    this.#jsonHeaders = { ...headers, accept: "application/json" };
-    this.#streamHeaders = { ...headers, accept: "text/event-stream" };
-    this.#secrets = this.config.secrets;
+    const resolved = config instanceof GoogleAIConfig ? config : new GoogleAIConfig(config);
+    super(resolved, { auth: { "x-goog-api-key": resolved.api_key } });
   }
 
   /** A local estimate (Gemini's tokenizer is not public): see {@link estimateGeminiTokens}. */
@@ -85,15 +69,15 @@ export class GoogleAI extends BaseLLM {
     const request = buildGeminiRequest({ messages, call: rest, defaults: this.#defaults(), warnings: [] });
     const { generationConfig: _unused, ...generate } = request.body;
     const response = await postJson({
-      origin: this.#origin,
+      origin: this.endpoint.origin,
       path: this.#path(request.model, "countTokens"),
-      headers: this.#jsonHeaders,
+      headers: this.endpoint.jsonHeaders,
       body: JSON.stringify({ generateContentRequest: { model: `models/${request.model}`, ...generate } }),
       timeoutMs: Math.round((timeout ?? this.config.timeout) * 1000),
       timeoutLabel: "timeout",
       signal,
       maxResponseBytes: this.config.max_response_bytes,
-      secrets: this.#secrets,
+      secrets: this.endpoint.secrets,
     } as PostRequest);
     const tokens = (response.body as { totalTokens?: unknown } | null)?.totalTokens;
     if (typeof tokens !== "number")
@@ -133,24 +117,25 @@ export class GoogleAI extends BaseLLM {
   }
 
   protected override sendRequest(prepared: PreparedRequest, context: SendContext): Promise<LLMResponse> {
-    return postJson(this.#post(prepared, context, "generateContent", this.#jsonHeaders)).then((response) =>
-      mapGeminiResponse({
-        body: response.body,
-        request_id: response.request_id ?? firstHeader(response.headers, REQUEST_ID_HEADER),
-        responseFormatType: prepared.response_format_type,
-        secrets: this.#secrets,
-      }),
+    return postJson(this.post(prepared, context, this.#path(prepared.model, "generateContent"), false)).then(
+      (response) =>
+        mapGeminiResponse({
+          body: response.body,
+          request_id: response.request_id ?? firstHeader(response.headers, REQUEST_ID_HEADER),
+          responseFormatType: prepared.response_format_type,
+          secrets: this.endpoint.secrets,
+        }),
     );
   }
 
   protected override openStream(prepared: PreparedRequest, context: SendContext): Promise<OpenStream> {
-    const request = this.#post(prepared, context, "streamGenerateContent", this.#streamHeaders);
+    const request = this.post(prepared, context, this.#path(prepared.model, "streamGenerateContent"), true);
     return openIdleStream(request, context).then((exchange) => ({
       events: readSseJson({ exchange, request, done: "done" }),
       assembler: new GeminiStreamAssembler({
         request_id: firstHeader(exchange.headers, REQUEST_ID_HEADER),
         responseFormatType: prepared.response_format_type,
-        secrets: this.#secrets,
+        secrets: this.endpoint.secrets,
       }),
     }));
   }
@@ -166,28 +151,17 @@ export class GoogleAI extends BaseLLM {
     };
   }
 
-  /** `{base}/models/{model}:{method}`, with `alt=sse` for a stream and the base's own query kept. */
+  /** `{base}/models/{model}:{method}`, with `alt=sse` for a stream; built once per model and method. */
   #path(model: string, method: string): string {
-    const query = [this.#query, method === "streamGenerateContent" ? "alt=sse" : ""]
-      .filter(Boolean)
-      .join("&");
-    return `${this.#base}/models/${encodeURIComponent(model)}:${method}${query ? `?${query}` : ""}`;
-  }
-
-  #post(
-    prepared: PreparedRequest,
-    context: SendContext,
-    method: string,
-    headers: Record<string, string>,
-  ): PostRequest {
-    return providerPost({
-      origin: this.#origin,
-      path: this.#path(prepared.model, method),
-      headers,
-      secrets: this.#secrets,
-      maxResponseBytes: this.config.max_response_bytes,
-      prepared,
-      context,
-    });
+    const key = `${model}:${method}`;
+    let path = this.#paths.get(key);
+    if (path === undefined) {
+      path = this.pathOf(
+        `/models/${encodeURIComponent(model)}:${method}`,
+        method === "streamGenerateContent" ? "alt=sse" : "",
+      );
+      if (this.#paths.size < 256) this.#paths.set(key, path);
+    }
+    return path;
   }
 }

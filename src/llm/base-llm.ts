@@ -6,15 +6,20 @@ import { LLMResponse, LLMResponseStatus } from "../core/llm-response.js";
 import type { ChatMessage } from "../core/messages.js";
 import type { StreamPart } from "../core/stream-part.js";
 import { InvalidArgumentError } from "../core/usage-errors.js";
-import type { RateBudget } from "../transport/rate-budget.js";
-import { rateBudgetFor } from "../transport/rate-budget-for.js";
+import type { RateBudget } from "../budgets/rate-budget.js";
+import { rateBudgetFor } from "../budgets/rate-budget-for.js";
 import { type CallLimits, normalizeCallOptions, resolveCallLimits } from "./call-limits.js";
 import { runAttempts } from "./run-attempts.js";
 import { estimatePartialUsage } from "./estimate-partial-usage.js";
 import { structuredOutput, validatedOutput } from "./structured-output.js";
-import { telemetrySink, traceCall } from "./telemetry.js";
-import { type RunToolsOptions, type RunToolsResult, runTools, type ToolRunStream } from "./run-tools.js";
-import { streamTools } from "./stream-tools.js";
+import { telemetrySink, traceCall } from "../telemetry/telemetry.js";
+import {
+  type RunToolsOptions,
+  type RunToolsResult,
+  runTools,
+  type ToolRunStream,
+} from "../tools/run-tools.js";
+import { streamTools } from "../tools/stream-tools.js";
 import { ChatStream } from "./chat-stream.js";
 import type { OpenStream, PreparedRequest, SendContext, StreamAssembler } from "./prepared-request.js";
 import { type LLMUsage, UsageMeter } from "./usage-meter.js";

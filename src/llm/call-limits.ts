@@ -1,4 +1,7 @@
 import { type CallSignal, sharedSignal } from "../core/call-abort.js";
+import { checkSeconds } from "../core/check-seconds.js";
+
+export { checkSeconds };
 import type { BaseLLMConfig } from "../core/base-llm-config.js";
 import {
   CHAT_OPTION_KEYS,
@@ -16,18 +19,6 @@ export interface CallLimits {
   attemptTimeoutMs: number;
   /** Monotonic time (`performance.now()`, ms) by which the whole call must end, if any. */
   deadlineAt: number | undefined;
-}
-
-/** A number of seconds a caller gave: positive, or `Infinity` for none; `null` and `undefined` are not set. */
-export function checkSeconds(name: string, value: number | null | undefined): number | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== "number" || Number.isNaN(value) || value <= 0) {
-    throw new InvalidArgumentError(
-      name,
-      `must be a positive number of seconds, or Infinity for none (got ${typeof value === "string" ? JSON.stringify(value) : String(value)})`,
-    );
-  }
-  return value;
 }
 
 /** The check long token counts run between pieces: throws once the call is aborted or out of time. */

@@ -2,7 +2,7 @@ import type { CallAbort } from "../core/call-abort.js";
 import { InvalidArgumentError } from "../core/usage-errors.js";
 import type { LLMResponse } from "../core/llm-response.js";
 import type { StreamPart } from "../core/stream-part.js";
-import { PartSink } from "./part-sink.js";
+import { PartSink } from "../core/part-sink.js";
 
 const END: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
 

@@ -3,7 +3,7 @@ import type { LLMError } from "../core/llm-error.js";
 import type { LLMResponse } from "../core/llm-response.js";
 import type { StreamPart } from "../core/stream-part.js";
 import type { AttemptContext } from "../transport/retry-with-backoff.js";
-import type { CallTrace } from "./telemetry.js";
+import type { CallTrace } from "../telemetry/telemetry.js";
 
 /*
  * What a provider hands {@link BaseLLM} and gets from it: its prepared request, one attempt's

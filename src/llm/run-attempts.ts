@@ -1,7 +1,7 @@
 import type { BaseLLMConfig } from "../core/base-llm-config.js";
 import { LLMError } from "../core/llm-error.js";
 import type { LLMResponse } from "../core/llm-response.js";
-import type { AcquireOptions, RateBudget, Reservation } from "../transport/rate-budget.js";
+import type { AcquireOptions, RateBudget, Reservation } from "../budgets/rate-budget.js";
 import { type AttemptContext, retryWithBackoff } from "../transport/retry-with-backoff.js";
 import { type CallLimits, countingStop } from "./call-limits.js";
 import type { PreparedRequest, SendContext } from "./prepared-request.js";

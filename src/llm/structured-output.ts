@@ -4,7 +4,12 @@ import { LLMError } from "../core/llm-error.js";
 import { type LLMResponse, LLMResponseStatus } from "../core/llm-response.js";
 import type { ChatMessage } from "../core/messages.js";
 import { InvalidArgumentError } from "../core/usage-errors.js";
-import { compileToolSchema, hasJsonSchemaValidator, isStandardSchema, wireSchema } from "./tool-schema.js";
+import {
+  compileToolSchema,
+  hasJsonSchemaValidator,
+  isStandardSchema,
+  wireSchema,
+} from "../schema/tool-schema.js";
 
 type Check = (value: unknown) => Promise<{ ok: true; value: unknown } | { ok: false; problems: string[] }>;
 

@@ -1,4 +1,4 @@
-import type { CallTrace } from "../llm/telemetry.js";
+import type { CallTrace } from "../telemetry/telemetry.js";
 import type { PreparedRequest } from "../llm/prepared-request.js";
 import { countOpenAITokensAsync } from "./count-openai-tokens.js";
 import { fitContextWindow } from "./fit-context-window.js";

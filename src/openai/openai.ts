@@ -2,11 +2,11 @@ import type { ChatCompletionOptions } from "../core/chat-options.js";
 import type { LLMResponse } from "../core/llm-response.js";
 import type { ChatMessage } from "../core/messages.js";
 import { callHeaders } from "../llm/call-headers.js";
-import { openIdleStream, providerPost } from "../llm/provider-request.js";
-import { BaseLLM, type OpenStream, type PreparedRequest, type SendContext } from "../llm/base-llm.js";
-import { endpointUrl, USER_AGENT } from "../transport/endpoint-url.js";
+import { openIdleStream } from "../llm/provider-request.js";
+import type { OpenStream, PreparedRequest, SendContext } from "../llm/base-llm.js";
+import { HttpProvider } from "../llm/http-provider.js";
 import { firstHeader } from "../transport/http-exchange.js";
-import { type PostRequest, postJson } from "../transport/post-request.js";
+import { postJson } from "../transport/post-request.js";
 import { readSseJson } from "../transport/read-sse-json.js";
 import { buildOpenAIRequest } from "./build-openai-request.js";
 import { convertToOpenAIMessages } from "./convert-to-openai-messages.js";
@@ -28,32 +28,19 @@ function encodingOf(model: string) {
  * The OpenAI Chat Completions API, for OpenAI and every server that copies it (Azure OpenAI,
  * vLLM, Ollama, llama.cpp, OpenRouter, LiteLLM). `new OpenAI()` reads the environment.
  */
-export class OpenAI extends BaseLLM {
+export class OpenAI extends HttpProvider {
   declare readonly config: OpenAIConfig;
-  readonly #origin: string;
   readonly #path: string;
-  readonly #jsonHeaders: Record<string, string>;
-  readonly #streamHeaders: Record<string, string>;
-  readonly #secrets: readonly string[];
 
   constructor(config: OpenAIConfig | OpenAIConfigOptions = {}) {
-    super(config instanceof OpenAIConfig ? config : new OpenAIConfig(config));
-    const url = endpointUrl(this.config.api_base, "/chat/completions");
-    this.#origin = url.origin;
-    this.#path = `${url.pathname}${url.search}`;
-    const auth: Record<string, string> =
-      this.config.auth_header === "api-key"
-        ? { "api-key": this.config.api_key }
-        : { authorization: `Bearer ${this.config.api_key}` };
-    const headers = {
-      "content-type": "application/json",
-      "user-agent": USER_AGENT,
-      ...this.config.headers,
-      ...auth,
-    };
-    this.#jsonHeaders = { ...headers, accept: "application/json" };
-    this.#streamHeaders = { ...headers, accept: "text/event-stream" };
-    this.#secrets = this.config.secrets;
+    const resolved = config instanceof OpenAIConfig ? config : new OpenAIConfig(config);
+    super(resolved, {
+      auth:
+        resolved.auth_header === "api-key"
+          ? { "api-key": resolved.api_key }
+          : { authorization: `Bearer ${resolved.api_key}` },
+    });
+    this.#path = this.pathOf("/chat/completions");
   }
 
   override count_tokens(
@@ -86,38 +73,26 @@ export class OpenAI extends BaseLLM {
   }
 
   protected override sendRequest(prepared: PreparedRequest, context: SendContext): Promise<LLMResponse> {
-    return postJson(this.#post(prepared, context, this.#jsonHeaders)).then((response) =>
+    return postJson(this.post(prepared, context, this.#path, false)).then((response) =>
       mapOpenAIResponse({
         body: response.body,
         request_id: response.request_id,
         response_format_type: prepared.response_format_type,
-        secrets: this.#secrets,
+        secrets: this.endpoint.secrets,
       }),
     );
   }
 
   protected override async openStream(prepared: PreparedRequest, context: SendContext): Promise<OpenStream> {
-    const request = this.#post(prepared, context, this.#streamHeaders);
+    const request = this.post(prepared, context, this.#path, true);
     const exchange = await openIdleStream(request, context);
     return {
       events: readSseJson({ exchange, request, done: "done" }),
       assembler: new OpenAIStreamAssembler({
         request_id: firstHeader(exchange.headers, "x-request-id"),
         response_format_type: prepared.response_format_type,
-        secrets: this.#secrets,
+        secrets: this.endpoint.secrets,
       }),
     };
-  }
-
-  #post(prepared: PreparedRequest, context: SendContext, headers: Record<string, string>): PostRequest {
-    return providerPost({
-      origin: this.#origin,
-      path: this.#path,
-      headers,
-      secrets: this.#secrets,
-      maxResponseBytes: this.config.max_response_bytes,
-      prepared,
-      context,
-    });
   }
 }

@@ -9,11 +9,12 @@ export interface Run {
   stderr: string;
 }
 
-/** The environment without any OPENAI_* or ANTHROPIC_* variable of the test process. */
+/** The environment without any provider variable of the test process (OPENAI_*, ANTHROPIC_*, Google's). */
 function cleanEnv(): Record<string, string | undefined> {
   return Object.fromEntries(
     Object.entries(process.env).filter(
-      ([name]) => !name.startsWith("OPENAI_") && !name.startsWith("ANTHROPIC_"),
+      ([name]) =>
+        !/^(OPENAI_|ANTHROPIC_|GOOGLEAI_|GEMINI_|GOOGLE_API_KEY$|VIDEO_DB_|DEFAULT_LLM$)/.test(name),
     ),
   );
 }

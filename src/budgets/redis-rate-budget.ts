@@ -1,0 +1,168 @@
+import { randomBytes } from "node:crypto";
+import type { FixedRateLimit } from "../core/base-llm-config.js";
+import { abortedByCaller } from "../core/llm-error.js";
+import { abortableDelay } from "../transport/abortable-delay.js";
+import { LocalRateBudget } from "./local-rate-budget.js";
+import { budgetTimeout, tooLongWait } from "./token-bucket.js";
+import {
+  type AcquireOptions,
+  type BudgetHeaders,
+  FIRST_WAVE_REQUESTS,
+  FIRST_WAVE_TOKENS,
+  type RateBudget,
+  type Reservation,
+} from "./rate-budget.js";
+import { readRateLimitHeaders } from "../transport/rate-limit-headers.js";
+import type { RedisConnection } from "./redis-connection.js";
+
+/** Budgets nobody has used for this long expire from Redis, in ms. */
+const BUDGET_TTL_MS = 10 * 60_000;
+/** How often a request checks whether the fleet's probe has answered, in ms. */
+const PROBE_POLL_MS = 25;
+
+/**
+ * A rate budget shared by every process that uses the same Redis, api_base, key and model. Each
+ * reservation is one atomic script call that debits the shared buckets and says how long to wait;
+ * what any process learns from `x-ratelimit-*` headers and 429s is written back for all. When
+ * Redis does not answer within its timeout, this process's own {@link LocalRateBudget} (kept warm
+ * with the same headers) takes over until Redis is back.
+ */
+export class RedisRateBudget implements RateBudget {
+  readonly #connection: RedisConnection;
+  readonly #keys: [string, string];
+  readonly #fixed: Readonly<FixedRateLimit> | undefined;
+  readonly #probeLeaseMs: number;
+  readonly #fallback: LocalRateBudget;
+
+  constructor(options: {
+    connection: RedisConnection;
+    /** A hash naming the budget (api_base, a hash of the key, model, mode); never the key. */
+    id: string;
+    fixed: Readonly<FixedRateLimit> | undefined;
+    /** How long the fleet waits for a probe that never reports back (its process died), in ms. */
+    probeLeaseMs: number;
+  }) {
+    this.#connection = options.connection;
+    this.#keys = [`director-llm:{${options.id}}:budget`, `director-llm:{${options.id}}:pending`];
+    this.#fixed = options.fixed;
+    this.#probeLeaseMs = options.probeLeaseMs;
+    this.#fallback = new LocalRateBudget(options.fixed);
+  }
+
+  /** The shared budget may have a token bucket that this process has not seen yet. */
+  readonly countsTokens = true;
+  readonly shared = true;
+
+  close(): Promise<void> {
+    return this.#connection.close();
+  }
+
+  async acquire(options: AcquireOptions): Promise<Reservation> {
+    const { signal, deadlineAt } = options;
+    const id = randomBytes(8).toString("hex");
+    const prompt = Math.ceil(options.promptTokens);
+    for (;;) {
+      if (signal?.aborted) throw abortedByCaller(signal);
+      const reply = await this.#run("reserve", [
+        id,
+        prompt + options.maxTokens,
+        this.#probeLeaseMs,
+        this.#fixed?.requests_per_minute ?? "",
+        this.#fixed?.tokens_per_minute ?? "",
+        PROBE_POLL_MS,
+        FIRST_WAVE_REQUESTS,
+        FIRST_WAVE_TOKENS,
+      ]);
+      if (reply === undefined) return this.#fallback.acquire(options);
+      const [outcome, waitMs, tokens] = reply;
+      if (outcome === "probe")
+        return this.#reservation({
+          id,
+          prompt: 0,
+          tokens: 0,
+          requests: 0,
+          wave: prompt + options.maxTokens,
+        });
+      // "go": debited, send after waitMs; "poll": another process probes, ask again after waitMs.
+      const reservation =
+        outcome === "go" ? this.#reservation({ id, prompt, tokens, requests: 1 }) : undefined;
+      if (deadlineAt !== undefined && performance.now() + waitMs >= deadlineAt) {
+        reservation?.cancel();
+        throw budgetTimeout();
+      }
+      if (options.maxWaitMs !== undefined && waitMs > options.maxWaitMs) {
+        reservation?.cancel();
+        throw tooLongWait(waitMs, options.maxWaitMs);
+      }
+      if (waitMs > 0) {
+        try {
+          // +1 ms: a timer may fire a millisecond early, and the bucket is exactly empty until then.
+          await abortableDelay({ delayMs: waitMs + 1, signal, onAbort: () => abortedByCaller(signal) });
+        } catch (error) {
+          reservation?.cancel();
+          throw error;
+        }
+      }
+      if (reservation !== undefined) return reservation;
+    }
+  }
+
+  #run(operation: string, args: (string | number)[]) {
+    return this.#connection.run([...this.#keys, operation, BUDGET_TTL_MS, ...args]);
+  }
+
+  /** Fire and forget: a report that Redis misses only costs precision, never a request. */
+  #send(operation: string, args: (string | number)[]): void {
+    void this.#run(operation, args);
+  }
+
+  #reservation(grant: {
+    id: string;
+    /** The prompt tokens reserved (the rest of `tokens` is the output budget). */
+    prompt: number;
+    tokens: number;
+    requests: number;
+    /** The tokens of a first-wave request (sent before limits were known), else `undefined`. */
+    wave?: number;
+  }): Reservation & {
+    cancel(): void;
+  } {
+    let responded = false;
+    let settled = false;
+    return {
+      cancel: () => {
+        settled = true;
+        this.#send("cancel", [grant.id, grant.requests, grant.tokens]);
+      },
+      observe: (headers: BudgetHeaders) => {
+        responded = true;
+        this.#fallback.observe(headers);
+        const reported = readRateLimitHeaders(headers);
+        if (!reported.requests && !reported.tokens) return;
+        const fields = (limit: typeof reported.requests) =>
+          limit === undefined ? ["", "", ""] : [limit.limit, limit.remaining, limit.resetMs ?? ""];
+        this.#send("observe", [...fields(reported.requests), ...fields(reported.tokens), grant.wave ?? ""]);
+      },
+      limited: (retryAfterMs: number) => {
+        this.#fallback.limited(retryAfterMs, grant.wave !== undefined);
+        this.#send("pause", [Math.ceil(retryAfterMs)]);
+      },
+      settle: (actualPromptTokens?: number) => {
+        if (settled) return;
+        settled = true;
+        // What was reserved for the prompt, less what the server says it charged.
+        const refund =
+          grant.tokens > 0 && actualPromptTokens !== undefined && actualPromptTokens > 0
+            ? grant.prompt - actualPromptTokens
+            : 0;
+        if (refund !== 0 || grant.wave !== undefined)
+          this.#send("settle", [
+            refund,
+            grant.wave !== undefined ? 1 : 0,
+            responded ? 1 : 0,
+            grant.wave ?? 0,
+          ]);
+      },
+    };
+  }
+}

@@ -1,0 +1,302 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { LLMResponseStatus, OpenAI } from "../../src/index.js";
+import { countOpenAITokens } from "../../src/openai/count-openai-tokens.js";
+import { RedisConnection } from "../../src/budgets/redis-connection.js";
+import { RedisRateBudget } from "../../src/budgets/redis-rate-budget.js";
+import { TEST_KEY, timed } from "../helpers/client.js";
+import { fleetTotals, runFleet } from "../helpers/fleet.js";
+import { completion, json } from "../helpers/handlers.js";
+import { rateLimitedServer } from "../helpers/rate-limited.js";
+import { freePort, RedisServer, redisCommand } from "../helpers/redis-server.js";
+import { type TestServer, useTestServer } from "../helpers/test-server.js";
+
+const exactPrompt = (body: Record<string, unknown>) => countOpenAITokens(body as never, "o200k_base");
+/** About the fleet worker's prompt (~250 tokens) plus its max_tokens (100). */
+const COST = 350;
+let keySerial = 0;
+const freshKey = () => `${TEST_KEY}-fleet-${process.pid}-${++keySerial}`;
+const LIMITED_HEADERS = {
+  "x-ratelimit-limit-requests": "2",
+  "x-ratelimit-remaining-requests": "0",
+  "x-ratelimit-reset-requests": "200ms",
+};
+/** A 200 with plenty of budget left in its rate-limit headers. */
+const ROOMY = json(200, completion("hi"), {
+  "x-ratelimit-limit-requests": "100",
+  "x-ratelimit-remaining-requests": "99",
+  "x-ratelimit-reset-requests": "600ms",
+});
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A server at 20 requests/s (burst 10) and the token budget of 20 such requests per second. */
+function fleetServer(server: TestServer) {
+  const limited = rateLimitedServer({
+    requests: { capacity: 10, perSecond: 20 },
+    tokens: { capacity: 10 * COST, perSecond: 20 * COST },
+    promptTokens: exactPrompt,
+  });
+  server.script(limited.handler);
+  return limited.stats;
+}
+
+describe("fleet: processes that share a key", () => {
+  let server: TestServer;
+  let redis: RedisServer;
+  useTestServer((started) => {
+    server = started;
+  });
+  before(async () => {
+    redis = await RedisServer.start();
+  });
+  after(() => redis.stop());
+
+  /**
+   * Runs `processes` real processes on one fresh key (concurrency 4 each), applying `fault` to Redis
+   * `afterMs` in, and asserts that nothing was lost: every call succeeded, and the server served each.
+   */
+  async function lossless(options: {
+    processes: number;
+    count: number;
+    redisUrl?: string;
+    fault?: { afterMs: number; apply: () => unknown };
+  }) {
+    const stats = fleetServer(server);
+    let applied: Promise<unknown> | undefined;
+    const results = await runFleet({
+      processes: options.processes,
+      base: `${server.url}/v1`,
+      key: freshKey(),
+      count: options.count,
+      concurrency: 4 * options.processes,
+      redisUrl: options.redisUrl,
+      timeoutMs: 30_000,
+      onSpawned: () => {
+        const { fault } = options;
+        if (fault) applied = sleep(fault.afterMs).then(fault.apply);
+      },
+    });
+    await applied;
+    const totals = fleetTotals(results);
+    assert.deepStrictEqual(totals.failed, []);
+    assert.equal(totals.ok, options.count);
+    assert.equal(stats.ok, options.count);
+    return { totals, stats };
+  }
+
+  it("with Redis, 4 processes pace as one client: all 80 calls succeed with at most 3 429s", async () => {
+    const { totals, stats } = await lossless({ processes: 4, count: 80, redisUrl: redis.url });
+    assert.ok(stats.limited <= 3, `${stats.limited} 429s`);
+    assert.deepStrictEqual(totals.warnings, [], "Redis was up the whole time");
+  });
+
+  it("without Redis, 4 processes lose nothing: 429s that say when to come back are waits", async () => {
+    const { stats } = await lossless({ processes: 4, count: 80 });
+    assert.ok(stats.limited <= 40, `${stats.limited} 429s`);
+  });
+
+  it("Redis never started: every call succeeds on the local budget, one warning per process", async () => {
+    const closedPort = await freePort();
+    const { totals } = await lossless({
+      processes: 2,
+      count: 30,
+      redisUrl: `redis://127.0.0.1:${closedPort}`,
+    });
+    assert.deepStrictEqual(totals.warnings, [
+      "DIRECTOR_LLM_REDIS_UNAVAILABLE",
+      "DIRECTOR_LLM_REDIS_UNAVAILABLE",
+    ]);
+  });
+
+  it("Redis killed mid-run: nothing is lost and every process exits on its own", async () => {
+    const { totals } = await lossless({
+      processes: 4,
+      count: 80,
+      redisUrl: redis.url,
+      fault: { afterMs: 1500, apply: () => redis.kill() },
+    });
+    assert.ok(totals.warnings.length <= 4, `one warning per process at most: ${totals.warnings}`);
+    await redis.restart();
+  });
+
+  it("Redis frozen (SIGSTOP) mid-run: no call hangs on it, nothing is lost", async () => {
+    const { totals } = await lossless({
+      processes: 2,
+      count: 40,
+      redisUrl: redis.url,
+      fault: { afterMs: 1000, apply: () => redis.freeze() },
+    });
+    redis.thaw();
+    assert.ok(totals.warnings.length <= 2, `one warning per process at most: ${totals.warnings}`);
+  });
+});
+
+describe("the shared budget in Redis", () => {
+  let redis: RedisServer;
+  let server: TestServer;
+  useTestServer((started) => {
+    server = started;
+  });
+  before(async () => {
+    redis = await RedisServer.start();
+  });
+  after(() => redis.stop());
+
+  /** Two budgets on separate connections: as two processes see the same Redis. */
+  function twoProcesses(id: string) {
+    const connections = [new RedisConnection(redis.url), new RedisConnection(redis.url)];
+    const budgets = connections.map(
+      (connection) => new RedisRateBudget({ connection, id, fixed: undefined, probeLeaseMs: 5000 }),
+    );
+    return {
+      budgets: budgets as [RedisRateBudget, RedisRateBudget],
+      close: () => Promise.all(connections.map((c) => c.close())),
+    };
+  }
+  const ask = { promptTokens: 10, maxTokens: 10 };
+
+  it("the first wave is fleet-wide: 8 requests across processes, then the rest wait for headers", async () => {
+    const { budgets, close } = twoProcesses(`probe-${process.pid}`);
+    const wave = [];
+    for (let index = 0; index < 8; index += 1) wave.push(await budgets[index % 2]!.acquire(ask));
+    let granted = false;
+    const next = budgets[1].acquire(ask).then((reservation) => {
+      granted = true;
+      return reservation;
+    });
+    await sleep(150);
+    assert.equal(granted, false, "waits while the first wave is out");
+    wave[0]!.observe({
+      ...LIMITED_HEADERS,
+      "x-ratelimit-remaining-requests": "50",
+      "x-ratelimit-limit-requests": "100",
+    });
+    (await next).settle();
+    for (const reservation of wave) reservation.settle();
+    await close();
+  });
+
+  it("a first wave that never answers hands the probe to the next request", async () => {
+    const { budgets, close } = twoProcesses(`probe-lost-${process.pid}`);
+    const wave = [await budgets[0].acquire(ask), await budgets[1].acquire(ask)];
+    const next = budgets[1].acquire({ ...ask, maxTokens: 40_000 }); // too large for the wave
+    let granted = false;
+    void next.then(() => {
+      granted = true;
+    });
+    wave[0]!.settle(); // failed without a response: one of the wave is still out
+    await sleep(100);
+    assert.equal(granted, false, "still waits for the rest of the wave");
+    wave[1]!.settle();
+    (await next).settle(); // the wave is over with nothing learned: it probes
+    await close();
+  });
+
+  it("waiting requests are served in arrival order across processes", async () => {
+    const { budgets, close } = twoProcesses(`order-${process.pid}`);
+    const probe = await budgets[0].acquire(ask);
+    probe.observe(LIMITED_HEADERS); // 2 per 200 ms... with nothing left: one every ~200 ms
+    probe.settle();
+    const order: string[] = [];
+    const waits: Promise<void>[] = [];
+    for (const name of ["a1", "b1", "a2", "b2"]) {
+      const budget = budgets[name.startsWith("a") ? 0 : 1];
+      waits.push(
+        budget.acquire(ask).then((reservation) => {
+          order.push(name);
+          reservation.settle();
+        }),
+      );
+      await sleep(10);
+    }
+    await Promise.all(waits);
+    assert.deepStrictEqual(order, ["a1", "b1", "a2", "b2"]);
+    await close();
+  });
+
+  it("a 429 in one process pauses the other's requests until the server's time", async () => {
+    const { budgets, close } = twoProcesses(`pause-${process.pid}`);
+    const first = await budgets[0].acquire(ask);
+    first.observe({
+      ...LIMITED_HEADERS,
+      "x-ratelimit-limit-requests": "1000",
+      "x-ratelimit-remaining-requests": "999",
+    });
+    first.limited(300);
+    first.settle();
+    await sleep(20);
+    const { elapsedMs } = await timed(async () => (await budgets[1].acquire(ask)).settle());
+    assert.ok(elapsedMs >= 240, `waited ${elapsedMs} ms`);
+    await close();
+  });
+
+  it("keys name a hash of the API key, never the key, and every key expires", async () => {
+    const key = `${freshKey()}-VISIBLE`;
+    server.script(ROOMY);
+    await redisCommand(redis.port, "FLUSHALL");
+    const llm = new OpenAI({
+      api_key: key,
+      api_base: `${server.url}/v1`,
+      chat_model: "gpt-4o-mini",
+      redis_url: redis.url,
+    });
+    for (let index = 0; index < 3; index += 1) {
+      assert.equal(
+        (await llm.chat_completions([{ role: "user", content: "hi" }])).status,
+        LLMResponseStatus.SUCCESS,
+      );
+    }
+    await sleep(50);
+    const keys = (await redisCommand(redis.port, "KEYS", "*"))
+      .split("\r\n")
+      .filter((line) => line.startsWith("director-llm:"));
+    // The budget hash; the set of reservations waiting to send exists only while some wait.
+    assert.ok(
+      keys.some((name) => name.endsWith(":budget")),
+      `keys: ${keys}`,
+    );
+    for (const name of keys) {
+      assert.ok(!name.includes("VISIBLE") && !name.includes(TEST_KEY), name);
+      const ttl = Number((await redisCommand(redis.port, "PTTL", name)).slice(1));
+      assert.ok(ttl > 0 && ttl <= 600_000, `${name} PTTL ${ttl}`);
+    }
+    const dump = await redisCommand(redis.port, "HGETALL", keys.find((name) => name.endsWith(":budget"))!);
+    assert.ok(!dump.includes("VISIBLE"));
+    assert.match(dump, /\r\nrc\r\n\$3\r\n100\r\n/, "the limit learned from the headers is shared");
+    await llm.close();
+  });
+
+  it("Redis restarted (empty script cache): the client rejoins the shared budget", async () => {
+    server.script(ROOMY);
+    const warnings: string[] = [];
+    const onWarning = (warning: Error & { code?: string }) => warnings.push(warning.code ?? "");
+    process.on("warning", onWarning);
+    const llm = new OpenAI({
+      api_key: freshKey(),
+      api_base: `${server.url}/v1`,
+      chat_model: "gpt-4o-mini",
+      redis_url: redis.url,
+    });
+    const call = async () => (await llm.chat_completions([{ role: "user", content: "hi" }])).status;
+    assert.equal(await call(), LLMResponseStatus.SUCCESS);
+    await redis.restart();
+    const scriptKeys = async () =>
+      (await redisCommand(redis.port, "KEYS", "director-llm:*"))
+        .split("\r\n")
+        .filter((line) => line.startsWith("director-llm:"));
+    assert.deepStrictEqual(await scriptKeys(), [], "a restarted Redis holds nothing");
+    // Calls go on during the outage; after the retry interval the client reconnects in the
+    // background, EVALSHA meets NOSCRIPT, and the script is loaded again.
+    for (let round = 0; round < 40 && (await scriptKeys()).length === 0; round += 1) {
+      assert.equal(await call(), LLMResponseStatus.SUCCESS);
+      await sleep(100);
+    }
+    assert.ok(
+      (await scriptKeys()).some((name) => name.endsWith(":budget")),
+      "the budget lives in Redis again",
+    );
+    assert.deepStrictEqual(warnings, ["DIRECTOR_LLM_REDIS_UNAVAILABLE"], "one warning for the outage");
+    process.off("warning", onWarning);
+    await llm.close();
+  });
+});
