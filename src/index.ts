@@ -68,3 +68,35 @@ export { GOOGLE_API_BASE, GOOGLE_ENV_NAMES, GoogleAIConfig } from "./google/goog
 export type { GoogleAIConfigOptions } from "./google/google-ai-config.js";
 export { GOOGLE_PRICES, GOOGLE_PRICES_AS_OF } from "./google/google-prices.js";
 export type { GooglePrice } from "./google/google-prices.js";
+export { OPENAI_PRESETS } from "./openai/openai-presets.js";
+export type { OpenAIPreset, OpenAIPresetName } from "./openai/openai-presets.js";
+export { OpenAIPresetConfig } from "./openai/openai-preset-config.js";
+export {
+  Cerebras,
+  DeepSeek,
+  Evolink,
+  Fireworks,
+  GoogleOpenAI,
+  Groq,
+  LiteLLM,
+  LlamaCpp,
+  LMStudio,
+  MiniMax,
+  MistralAI,
+  Ollama,
+  OpenRouter,
+  Together,
+  VideoDBProxy,
+  VideoDBProxyConfig,
+  VLLM,
+  XAI,
+} from "./openai/openai-preset-clients.js";
+export type { OpenAIPresetClient } from "./openai/openai-preset-clients.js";
+export {
+  DEFAULT_LLM_VARIABLES,
+  get_default_llm,
+  get_llm,
+  LLMType,
+  PROVIDER_NAMES,
+  parseModelString,
+} from "./registry/get-llm.js";

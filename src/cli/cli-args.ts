@@ -6,9 +6,10 @@ export const USAGE = `Usage:
   director-llm --version
 
 Options for chat:
-  --provider <name>        openai (default), anthropic or google; a claude-* or gemini-* --model picks it
-  -m, --model <id>         model (default: OPENAI_CHAT_MODEL or gpt-4o; ANTHROPIC_CHAT_MODEL or claude-sonnet-4-5;
-                           GOOGLEAI_CHAT_MODEL or gemini-2.5-flash)
+  --provider <name>        openai (default), anthropic, google, or a preset (groq, mistral, ollama, ...;
+                           see \`director-llm models\`); a claude-* or gemini-* --model picks its provider
+  -m, --model <id>         model, or "provider/model" (groq/llama-3.3-70b-versatile) (default: OPENAI_CHAT_MODEL
+                           or gpt-4o; ANTHROPIC_CHAT_MODEL or claude-sonnet-4-5; GOOGLEAI_CHAT_MODEL or gemini-2.5-flash)
   --system <text>          system message
   --json                   ask for a JSON object (response_format json_object); exit 1 if the answer is not one
   --max-tokens <n>         maximum output tokens (a positive integer)
@@ -22,7 +23,8 @@ Options for chat:
 Environment: OPENAI_API_KEY (required), OPENAI_API_BASE, OPENAI_CHAT_MODEL, OPENAI_MAX_TOKENS,
 OPENAI_TEMPERATURE, OPENAI_TOP_P, OPENAI_TIMEOUT, OPENAI_ALLOW_INSECURE_HTTP; the same with
 ANTHROPIC_ for --provider anthropic (and ANTHROPIC_BASE_URL, an origin without /v1), GOOGLEAI_ for
---provider google (the key also from GEMINI_API_KEY or GOOGLE_API_KEY).
+--provider google (the key also from GEMINI_API_KEY or GOOGLE_API_KEY); a preset reads its own prefix
+(GROQ_API_KEY, ...).
 Exit codes: 0 success, 1 API failure, 2 usage or configuration error, 130 interrupted.`;
 
 /** A mistake in how the CLI was called or configured: exit code 2. */

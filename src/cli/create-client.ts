@@ -1,39 +1,58 @@
-import { AnthropicAI } from "../anthropic/anthropic-ai.js";
 import type { BaseLLMConfigOptions } from "../core/base-llm-config.js";
-import { GoogleAI } from "../google/google-ai.js";
 import type { BaseLLM } from "../llm/base-llm.js";
-import { OpenAI } from "../openai/openai.js";
+import { OPENAI_PRESETS } from "../openai/openai-presets.js";
+import { get_llm, PROVIDER_NAMES, parseModelString } from "../registry/get-llm.js";
 import { UsageError } from "./cli-args.js";
 
-/** The providers the CLI speaks, by `--provider` name. */
-export const PROVIDERS = ["openai", "anthropic", "google"] as const;
-export type Provider = (typeof PROVIDERS)[number];
+/** A provider name `get_llm` knows (`openai`, `anthropic`, `google`, a preset such as `groq`). */
+export type Provider = string;
+/** The prefix of a provider's environment variables, without its `_` (`OPENAI`, `GROQ`, ...). */
+export type EnvPrefix = string;
 
-/** The environment prefix of each provider's variables. */
-const ENV_PREFIX = { openai: "OPENAI", anthropic: "ANTHROPIC", google: "GOOGLEAI" } as const;
-export type EnvPrefix = (typeof ENV_PREFIX)[Provider];
+/** The providers `--provider` offers, as the help lists them. */
+export const PROVIDERS = ["openai", "anthropic", "google", ...Object.keys(OPENAI_PRESETS)];
 
 /** A `--provider` value, checked. */
 export function providerNamed(flag: string): Provider {
-  if ((PROVIDERS as readonly string[]).includes(flag)) return flag as Provider;
-  throw new UsageError(`--provider must be ${PROVIDERS.join(", ")} (got "${flag}")`);
+  const name = flag.trim().toLowerCase();
+  if (PROVIDER_NAMES.includes(name)) return name;
+  throw new UsageError(`--provider must be one of ${PROVIDERS.join(", ")} (got "${flag}")`);
 }
 
-/** The provider a run uses: `--provider`, else Anthropic for `claude-*`, Google for `gemini-*`, else OpenAI. */
-export function providerOf(flag: string | undefined, model: string | undefined): Provider {
-  if (flag !== undefined) return providerNamed(flag);
-  if (model?.startsWith("claude")) return "anthropic";
-  if (model?.startsWith("gemini") || model?.startsWith("models/gemini")) return "google";
-  return "openai";
+/**
+ * The provider and model of a run: `--provider` if given; else a `"provider/model"` `--model`
+ * (`groq/llama-3.3-70b-versatile`); else Anthropic for `claude-*`, Google for `gemini-*`; else OpenAI.
+ * A model whose prefix is no provider (`meta-llama/Llama-3.3-70B` on a vLLM) stays whole.
+ */
+export function providerOf(
+  flag: string | undefined,
+  model: string | undefined,
+): { provider: Provider; model: string | undefined } {
+  if (flag !== undefined) return { provider: providerNamed(flag), model };
+  if (model?.includes("/")) {
+    const parsed = parseModelString(model);
+    if (PROVIDER_NAMES.includes(parsed.provider)) return { provider: parsed.provider, model: parsed.model };
+  }
+  if (model?.startsWith("claude")) return { provider: "anthropic", model };
+  if (model?.startsWith("gemini") || model?.startsWith("models/gemini")) return { provider: "google", model };
+  return { provider: "openai", model };
 }
 
 /** The environment prefix of a provider's variables. */
 export function envPrefixOf(provider: Provider): EnvPrefix {
-  return ENV_PREFIX[provider];
+  if (provider === "openai") return "OPENAI";
+  if (provider === "anthropic") return "ANTHROPIC";
+  if (provider === "google" || provider === "googleai" || provider === "gemini") return "GOOGLEAI";
+  const preset = Object.values(OPENAI_PRESETS).find(
+    (row) => row.name === provider || row.llm_type === provider,
+  );
+  return preset === undefined ? "OPENAI" : preset.env_prefix.replace(/_$/, "");
 }
 
-export function createClient(provider: Provider, options: BaseLLMConfigOptions): BaseLLM {
-  if (provider === "anthropic") return new AnthropicAI(options);
-  if (provider === "google") return new GoogleAI(options);
-  return new OpenAI(options);
+export function createClient(
+  provider: Provider,
+  options: BaseLLMConfigOptions,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): BaseLLM {
+  return get_llm(provider, options, env);
 }

@@ -4,18 +4,21 @@ import { GOOGLE_MODELS } from "../google/google-chat-model.js";
 import { GOOGLE_PRICES } from "../google/google-prices.js";
 import { OPENAI_MODELS } from "../openai/openai-chat-model.js";
 import { OPENAI_PRICES } from "../openai/openai-prices.js";
+import { presetEnvNames } from "../openai/openai-preset-config.js";
+import { OPENAI_PRESETS } from "../openai/openai-presets.js";
 import type { Provider } from "./create-client.js";
 
 /** One row of `director-llm models`. */
 interface ModelRow {
   model: string;
   provider: Provider;
-  context_window: number;
-  max_output_tokens: number;
-  reasoning: boolean;
+  context_window: number | undefined;
+  max_output_tokens: number | undefined;
+  reasoning: boolean | undefined;
   /** USD per million tokens, when the price is known. */
   input_price: number | undefined;
   output_price: number | undefined;
+  /** `undefined` where the server's own model list decides (the presets' default models). */
   /** The environment variable that holds the provider's key. */
   key_env: string;
 }
@@ -52,7 +55,26 @@ function rows(): ModelRow[] {
       output_price: GOOGLE_PRICES[model.id].output,
       key_env: "GOOGLEAI_API_KEY",
     })),
+    // The OpenAI-compatible presets: their default model (the server lists the rest).
+    ...Object.values(OPENAI_PRESETS).map((preset) => ({
+      model: preset.chat_model,
+      provider: preset.name,
+      context_window: undefined,
+      max_output_tokens: undefined,
+      reasoning: undefined,
+      input_price: undefined,
+      output_price: undefined,
+      key_env: "placeholder_key" in preset ? "(none)" : presetEnvNames(preset).api_key![0]!,
+    })),
   ];
+}
+
+/** The provider name rows use for a name `--provider` accepts (`googleai` and `gemini` are `google`). */
+function rowProvider(provider: Provider): Provider {
+  if (provider === "googleai" || provider === "gemini") return "google";
+  if (provider === "videodb_proxy") return "videodb";
+  if (provider === "google_openai") return "google-openai";
+  return provider;
 }
 
 /**
@@ -73,8 +95,8 @@ export function printModels(
   const number = (value: number) => value.toLocaleString("en-US");
   const cells = selected.map((row) => [
     row.model,
-    number(row.context_window),
-    number(row.max_output_tokens),
+    row.context_window === undefined ? "" : number(row.context_window),
+    row.max_output_tokens === undefined ? "" : number(row.max_output_tokens),
     row.reasoning ? "yes" : "",
     row.input_price === undefined ? "" : `$${row.input_price} / $${row.output_price}`,
     row.provider,

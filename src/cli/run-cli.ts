@@ -92,21 +92,25 @@ export async function runCli(io: CliIo): Promise<number> {
   let call: ChatCompletionOptions;
   let prefix: EnvPrefix = "OPENAI";
   try {
-    const provider = providerOf(values.provider, values.model);
+    const { provider, model } = providerOf(values.provider, values.model);
     prefix = envPrefixOf(provider);
     const max_tokens = parseNumber("--max-tokens", values["max-tokens"], true);
     const temperature = parseNumber("--temperature", values.temperature);
     if (values.model !== undefined && values.model.trim() === "")
       throw new UsageError("--model must not be empty");
-    llm = createClient(provider, {
-      ...(values["api-base"] !== undefined ? { api_base: values["api-base"] } : {}),
-      ...(max_tokens !== undefined ? { max_tokens } : {}),
-      ...(temperature !== undefined ? { temperature } : {}),
-      allow_insecure_http:
-        values["allow-insecure-http"] === true || envFlag(io.env[`${prefix}_ALLOW_INSECURE_HTTP`]),
-    });
+    llm = createClient(
+      provider,
+      {
+        ...(values["api-base"] !== undefined ? { api_base: values["api-base"] } : {}),
+        ...(max_tokens !== undefined ? { max_tokens } : {}),
+        ...(temperature !== undefined ? { temperature } : {}),
+        allow_insecure_http:
+          values["allow-insecure-http"] === true || envFlag(io.env[`${prefix}_ALLOW_INSECURE_HTTP`]),
+      },
+      io.env,
+    );
     call = {
-      ...(values.model !== undefined ? { model: values.model } : {}),
+      ...(model !== undefined ? { model } : {}),
       ...(values.json ? { response_format: { type: "json_object" } } : {}),
     };
   } catch (error) {

@@ -63,6 +63,14 @@ export function mapLogprobs(logprobs: WireLogprobs | null | undefined): Logprobs
   };
 }
 
+/** Gemini's OpenAI-compatible endpoint puts a call's thought signature in `extra_content.google`. */
+export function thoughtSignatureOf(call: unknown): string | undefined {
+  if (!isRecord(call) || !isRecord(call["extra_content"])) return undefined;
+  const google = call["extra_content"]["google"];
+  const signature = isRecord(google) ? google["thought_signature"] : undefined;
+  return typeof signature === "string" && signature !== "" ? signature : undefined;
+}
+
 function invalid(message: string, request_id: string | undefined): LLMError {
   return new LLMError({ kind: "invalid_response", message, status_code: 200, request_id });
 }
@@ -109,13 +117,24 @@ export function mapOpenAIResponse(options: {
     if (typeof name !== "string" || name === "")
       throw invalid(`tool_calls[${index}] has no function name`, request_id);
     const rawArguments = call.function?.arguments;
-    tool_calls.push(
-      toToolCall({
-        id: typeof call.id === "string" && call.id !== "" ? call.id : generateToolCallId(),
-        name,
-        rawArguments: argumentsText(rawArguments),
-      }),
-    );
+    const toolCall = toToolCall({
+      id: typeof call.id === "string" && call.id !== "" ? call.id : generateToolCallId(),
+      name,
+      rawArguments: argumentsText(rawArguments),
+    });
+    const signature = thoughtSignatureOf(call);
+    if (signature !== undefined) toolCall.thought_signature = signature;
+    tool_calls.push(toolCall);
+  }
+  // Gemini's compatible endpoint has also sent one signature on the message: it belongs to the
+  // first call when the turn calls tools (Gemini signs the first), else to the text.
+  const messageSignature = thoughtSignatureOf(message);
+  let textSignature: string | undefined;
+  if (messageSignature !== undefined) {
+    const first = tool_calls[0];
+    if (first === undefined) textSignature = messageSignature;
+    else if (tool_calls.every((call) => call.thought_signature === undefined))
+      first.thought_signature = messageSignature;
   }
   const warnings = toolCallWarnings(tool_calls);
   if (!isRecord(body.usage)) warnings.push(NO_USAGE_WARNING);
@@ -137,5 +156,6 @@ export function mapOpenAIResponse(options: {
     logprobs: mapLogprobs(choice?.logprobs),
     service_tier: optionalText(body.service_tier),
     system_fingerprint: optionalText(body.system_fingerprint),
+    thought_signature: textSignature,
   });
 }

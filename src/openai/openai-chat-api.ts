@@ -4,12 +4,21 @@ export interface WireToolCall {
   id: string;
   type: "function";
   function: { name: string; arguments: string };
+  /** Gemini's OpenAI-compatible endpoint: the call's thought signature, sent back as it came. */
+  extra_content?: { google?: { thought_signature?: string } };
 }
 
 export type WireMessage =
   | { role: "system" | "developer"; content: string | unknown[]; name?: string }
   | { role: "user"; content: string | unknown[]; name?: string }
-  | { role: "assistant"; content?: string | unknown[] | null; name?: string; tool_calls?: WireToolCall[] }
+  | {
+      role: "assistant";
+      content?: string | unknown[] | null;
+      name?: string;
+      tool_calls?: WireToolCall[];
+      /** Gemini's compatible endpoint: the signature of the turn's text. */
+      extra_content?: { google?: { thought_signature?: string } };
+    }
   | { role: "tool"; content: string | unknown[]; tool_call_id: string };
 
 export interface WireTool {

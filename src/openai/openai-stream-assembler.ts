@@ -3,6 +3,7 @@ import { LLMError } from "../core/llm-error.js";
 import { LLMResponse, LLMResponseStatus, NO_USAGE_WARNING } from "../core/llm-response.js";
 import type { ToolCall } from "../core/messages.js";
 import type { StreamPart } from "../core/stream-part.js";
+import { thoughtSignatureOf } from "./map-openai-response.js";
 import { classifyStreamError } from "../transport/classify-http-error.js";
 import {
   argumentsText,
@@ -52,6 +53,19 @@ interface PendingCall {
   id: string;
   name: string;
   arguments: string;
+  /** Gemini's thought signature of the call (its OpenAI-compatible endpoint's `extra_content`). */
+  signature?: string;
+}
+
+/** Whether arguments text is already one whole JSON value (a call that is complete). */
+function isWholeJson(text: string): boolean {
+  if (text.trim() === "") return false;
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -211,7 +225,22 @@ export class OpenAIStreamAssembler {
     const wireIndex = hasIndex ? (delta.index as number) : (this.#calls.get(this.#lastKey)?.wireIndex ?? -1);
     let key = hasIndex ? this.#slots.get(wireIndex) : this.#lastKey;
     const current = key === undefined ? undefined : this.#calls.get(key);
-    if (current === undefined || (id !== undefined && current.id !== "" && current.id !== id)) {
+    const name = delta.function?.name;
+    // Without `index` and `id` (Gemini's compatible endpoint streams parallel calls so), a delta
+    // that names a function after the last call is whole starts another call.
+    const startsAnother =
+      !hasIndex &&
+      id === undefined &&
+      current !== undefined &&
+      typeof name === "string" &&
+      name !== "" &&
+      current.name !== "" &&
+      isWholeJson(current.arguments);
+    if (
+      current === undefined ||
+      startsAnother ||
+      (id !== undefined && current.id !== "" && current.id !== id)
+    ) {
       key = this.#nextKey++;
       this.#calls.set(key, { wireIndex: hasIndex ? wireIndex : key, id: "", name: "", arguments: "" });
       this.#slots.set(hasIndex ? wireIndex : key, key);
@@ -219,7 +248,8 @@ export class OpenAIStreamAssembler {
     this.#lastKey = key as number;
     const call = this.#calls.get(key as number)!;
     if (id !== undefined) call.id = id;
-    const name = delta.function?.name;
+    const signature = thoughtSignatureOf(delta);
+    if (signature !== undefined) call.signature ??= signature;
     // Some servers repeat the whole name in every delta; others could split it.
     if (typeof name === "string" && name !== call.name) call.name += name;
     const args = delta.function?.arguments;
@@ -238,6 +268,7 @@ export class OpenAIStreamAssembler {
         name: pending.name,
         rawArguments: pending.arguments,
       });
+      if (pending.signature !== undefined) tool_call.thought_signature = pending.signature;
       this.#emittedCalls.push(tool_call);
       emit({ type: "tool-call", tool_call });
     }

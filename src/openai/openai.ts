@@ -15,6 +15,14 @@ import { mapOpenAIResponse } from "./map-openai-response.js";
 import { getModelInfo } from "./openai-chat-model.js";
 import type { WireChatRequest } from "./openai-chat-api.js";
 import { OpenAIConfig, type OpenAIConfigOptions } from "./openai-config.js";
+import { OpenAIPresetConfig } from "./openai-preset-config.js";
+import type { OpenAIPreset } from "./openai-presets.js";
+import {
+  applyPresetToRequest,
+  checkPresetOptions,
+  moveThinkTags,
+  thinkTagAssembler,
+} from "./preset-quirks.js";
 import { OpenAIPreparedRequest } from "./openai-prepared-request.js";
 import { costOf } from "./openai-prices.js";
 import { OpenAIStreamAssembler } from "./openai-stream-assembler.js";
@@ -29,11 +37,17 @@ function encodingOf(model: string) {
  * vLLM, Ollama, llama.cpp, OpenRouter, LiteLLM). `new OpenAI()` reads the environment.
  */
 export class OpenAI extends HttpProvider {
-  declare readonly config: OpenAIConfig;
+  declare readonly config: OpenAIConfig | OpenAIPresetConfig;
   readonly #path: string;
+  /** The named server this client talks to, when it is a preset (`XAI`, `MistralAI`, ...). */
+  readonly #preset: OpenAIPreset | undefined;
 
-  constructor(config: OpenAIConfig | OpenAIConfigOptions = {}) {
-    const resolved = config instanceof OpenAIConfig ? config : new OpenAIConfig(config);
+  /** `config`: options, an `OpenAIConfig`, or a preset's config (as `new XAI()` builds it). */
+  constructor(config: OpenAIConfig | OpenAIPresetConfig | OpenAIConfigOptions = {}) {
+    const resolved =
+      config instanceof OpenAIConfig || config instanceof OpenAIPresetConfig
+        ? config
+        : new OpenAIConfig(config);
     super(resolved, {
       auth:
         resolved.auth_header === "api-key"
@@ -41,6 +55,7 @@ export class OpenAI extends HttpProvider {
           : { authorization: `Bearer ${resolved.api_key}` },
     });
     this.#path = this.pathOf("/chat/completions");
+    this.#preset = resolved instanceof OpenAIPresetConfig ? resolved.preset : undefined;
   }
 
   override count_tokens(
@@ -63,7 +78,10 @@ export class OpenAI extends HttpProvider {
     stream: boolean,
   ): PreparedRequest {
     const warnings: string[] = [];
+    const preset = this.#preset;
+    if (preset) checkPresetOptions(preset, options, this.config);
     const payload = buildOpenAIRequest({ messages, call: options, defaults: this.config, stream, warnings });
+    if (preset) applyPresetToRequest(payload, messages, preset);
     return new OpenAIPreparedRequest({
       payload,
       headers: callHeaders(options.extra_headers),
@@ -73,26 +91,28 @@ export class OpenAI extends HttpProvider {
   }
 
   protected override sendRequest(prepared: PreparedRequest, context: SendContext): Promise<LLMResponse> {
-    return postJson(this.post(prepared, context, this.#path, false)).then((response) =>
-      mapOpenAIResponse({
+    return postJson(this.post(prepared, context, this.#path, false)).then((response) => {
+      const mapped = mapOpenAIResponse({
         body: response.body,
         request_id: response.request_id,
         response_format_type: prepared.response_format_type,
         secrets: this.endpoint.secrets,
-      }),
-    );
+      });
+      return this.#preset?.think_tags ? moveThinkTags(mapped) : mapped;
+    });
   }
 
   protected override async openStream(prepared: PreparedRequest, context: SendContext): Promise<OpenStream> {
     const request = this.post(prepared, context, this.#path, true);
     const exchange = await openIdleStream(request, context);
+    const assembler = new OpenAIStreamAssembler({
+      request_id: firstHeader(exchange.headers, "x-request-id"),
+      response_format_type: prepared.response_format_type,
+      secrets: this.endpoint.secrets,
+    });
     return {
       events: readSseJson({ exchange, request, done: "done" }),
-      assembler: new OpenAIStreamAssembler({
-        request_id: firstHeader(exchange.headers, "x-request-id"),
-        response_format_type: prepared.response_format_type,
-        secrets: this.endpoint.secrets,
-      }),
+      assembler: this.#preset?.think_tags ? thinkTagAssembler(assembler) : assembler,
     };
   }
 }

@@ -253,7 +253,25 @@ describe("the CLI with --provider anthropic", () => {
     );
     const unknown = await runCli(["models", "--provider", "nope"]);
     assert.equal(unknown.code, 2);
-    assert.match(unknown.stderr, /--provider must be openai, anthropic, google/);
+    assert.match(
+      unknown.stderr,
+      /--provider must be one of openai, anthropic, google, videodb, xai, .* \(got "nope"\)/,
+    );
+  });
+
+  it('--model takes "provider/model" strings: groq/llama-3.3-70b-versatile goes to Groq with GROQ_*', async () => {
+    server.script(json(200, completion("Hola")));
+    const run = await runCli(["chat", "--no-stream", "--model", "groq/llama-3.3-70b-versatile", "hi"], {
+      env: { GROQ_API_KEY: TEST_KEY, GROQ_API_BASE: `${server.url}/openai/v1` },
+    });
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.stdout, "Hola\n");
+    assert.equal(server.requests[0]?.path, "/openai/v1/chat/completions");
+    assert.equal((server.requests[0]?.body as { model: string }).model, "llama-3.3-70b-versatile");
+    assert.equal(server.requests[0]?.headers["authorization"], `Bearer ${TEST_KEY}`);
+    const missing = await runCli(["chat", "--model", "groq/llama-3.3-70b-versatile", "hi"], { env: {} });
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /GROQ_API_KEY/);
   });
 
   it("a missing Anthropic key names ANTHROPIC_API_KEY", async () => {

@@ -16,6 +16,7 @@ const LAYERS = [
   ["tools"],
   ["llm"],
   ["openai", "anthropic", "google"],
+  ["registry"],
   ["cli"],
 ];
 
@@ -41,7 +42,7 @@ function imports(): Map<string, string[]> {
 }
 
 describe("the house: layers in one direction", () => {
-  it("every import points down the layers (core, transport, budgets, telemetry, schema, tools, llm, providers, cli)", () => {
+  it("every import points down the layers (core, transport, budgets, telemetry, schema, tools, llm, providers, registry, cli)", () => {
     const rank = new Map(
       LAYERS.flatMap((folders, index) => folders.map((folder) => [folder, index] as const)),
     );
