@@ -43,7 +43,7 @@ export class AnthropicAI extends HttpProvider {
     this.#path = this.pathOf("/messages");
   }
 
-  /** A local estimate (Claude has no public tokenizer): see {@link estimateAnthropicTokens}. */
+  /** A local estimate (Claude has no public tokenizer): about 4.4 characters per token (see docs/providers.md). */
   override count_tokens(
     messages: readonly ChatMessage[],
     options: Pick<ChatCompletionOptions, "tools" | "model"> = {},

@@ -5,6 +5,7 @@ import { BUDGET_SCRIPT } from "./redis-budget-script.js";
 /** The one ioredis command we define: the budget script (EVALSHA, falling back to EVAL on NOSCRIPT). */
 interface BudgetClient {
   directorLlmBudget(...args: (string | number)[]): Promise<[string, number, number]>;
+  call(command: string, ...args: (string | number)[]): Promise<unknown>;
   on(event: string, listener: (...args: unknown[]) => void): unknown;
   connect(): Promise<void>;
   disconnect(): void;
@@ -64,7 +65,19 @@ export class RedisConnection {
   }
 
   /** Runs the budget script; `undefined` when Redis cannot answer within the timeout. */
-  async run(args: (string | number)[]): Promise<[string, number, number] | undefined> {
+  run(args: (string | number)[]): Promise<[string, number, number] | undefined> {
+    return this.#send((client) => client.directorLlmBudget(...args));
+  }
+
+  /**
+   * Sends one plain command (`SET`, `PTTL`, ...) behind the same circuit breaker and time limit;
+   * `undefined` when Redis cannot answer (the caller keeps its own state, as the budget does).
+   */
+  command(name: string, ...args: (string | number)[]): Promise<unknown> {
+    return this.#send((client) => client.call(name, ...args));
+  }
+
+  async #send<T>(send: (client: BudgetClient) => Promise<T>): Promise<T | undefined> {
     if (performance.now() < this.#downUntil) return undefined;
     if (this.#client === undefined) this.#connect();
     if (this.#connecting !== undefined) {
@@ -74,7 +87,7 @@ export class RedisConnection {
     const client = this.#client;
     if (client === undefined) return undefined;
     try {
-      const reply = await withinTimeout(client.directorLlmBudget(...args), REDIS_TIMEOUT_MS);
+      const reply = await withinTimeout(send(client), REDIS_TIMEOUT_MS);
       if (this.#inOutage) this.#inOutage = false;
       return reply;
     } catch (error) {

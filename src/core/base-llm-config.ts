@@ -246,6 +246,7 @@ export class BaseLLMConfig {
     return Math.round(this.timeout * 1000);
   }
 
+  /** The config as JSON, the key and the Redis password shown as `[redacted]`. */
   toJSON(): Record<string, unknown> {
     const headers = Object.fromEntries(Object.keys(this.headers).map((name) => [name, "[redacted]"]));
     return {
@@ -259,6 +260,7 @@ export class BaseLLMConfig {
     };
   }
 
+  /** What `util.inspect` and `console.log` show: the redacted JSON. */
   [INSPECT](): Record<string, unknown> {
     return { ...this.toJSON() };
   }

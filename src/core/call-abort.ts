@@ -1,11 +1,13 @@
 /**
  * What the library reads of a call's abort signal. A caller's `AbortSignal` is one; so is a
- * {@link CallAbort}. Listeners are plain functions, told once.
+ * `CallAbort`. Listeners are plain functions, told once.
  */
 export interface CallSignal {
   readonly aborted: boolean;
   readonly reason: unknown;
+  /** Tells `listener` when the signal aborts. */
   addEventListener(type: "abort", listener: () => void, options?: { once?: boolean }): void;
+  /** Stops telling `listener`. */
   removeEventListener(type: "abort", listener: () => void): void;
 }
 

@@ -70,8 +70,11 @@ export interface ChatCompletionOptions {
   extra_headers?: Readonly<Record<string, string>>;
 }
 
+/** How hard a reasoning model thinks; each provider maps it (see `docs/configuration.md`). */
 export type ReasoningEffort = "none" | "minimal" | "low" | "medium" | "high" | "xhigh" | "max";
+/** How long a `gpt-5*` model's answers are. */
 export type Verbosity = "low" | "medium" | "high";
+/** The processing tier a call asks for. */
 export type ServiceTier = "auto" | "default" | "flex" | "scale" | "priority" | "fast";
 
 /** Every key {@link ChatCompletionOptions} has: any other key is refused, never dropped. */

@@ -94,6 +94,7 @@ export class LLMError extends Error {
     this.issues = init.issues ?? [];
   }
 
+  /** The error as JSON (kind, message, status, ids, retry data), for logs. */
   toJSON(): Record<string, unknown> {
     return {
       name: this.name,

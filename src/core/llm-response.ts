@@ -182,6 +182,7 @@ export type LLMResponse = SuccessfulLLMResponse | FailedLLMResponse;
 
 /** Builds an {@link LLMResponse}; `instanceof LLMResponse` holds for every response. */
 export const LLMResponse = LLMResponseFields as unknown as {
+  /** A response from its fields; `status` is required, everything else has a default. */
   new (init: LLMResponseInit): LLMResponse;
   readonly prototype: LLMResponse;
 };

@@ -35,7 +35,7 @@ export type ContentPart =
   | MediaContentPart
   | { type: string; [key: string]: unknown };
 
-/** A tool call in Director's shape: the one {@link LLMResponse.tool_calls} returns and history accepts. */
+/** A tool call in Director's shape: the one `LLMResponse.tool_calls` returns and history accepts. */
 export interface ToolCall {
   id: string;
   tool: {
@@ -97,7 +97,7 @@ export interface ChatMessage {
   thinking?: ThinkingBlock[];
   /**
    * On an assistant turn: Gemini's `thoughtSignature` of the answer's text, sent back on its text
-   * part (as {@link LLMResponse.assistant_message} carries it). Other providers leave it out.
+   * part (as `LLMResponse.assistant_message` carries it). Other providers leave it out.
    */
   thought_signature?: string;
 }

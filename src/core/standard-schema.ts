@@ -8,6 +8,7 @@ export interface StandardSchemaV1<Input = unknown, Output = Input> {
   readonly "~standard": {
     readonly version: 1;
     readonly vendor: string;
+    /** Checks a value: its output value, or the issues that say why it does not match. */
     readonly validate: (
       value: unknown,
       // biome-ignore lint/suspicious/noExplicitAny: the spec leaves validate's options open

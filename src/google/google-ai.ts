@@ -41,7 +41,7 @@ export class GoogleAI extends HttpProvider {
     super(resolved, { auth: { "x-goog-api-key": resolved.api_key } });
   }
 
-  /** A local estimate (Gemini's tokenizer is not public): see {@link estimateGeminiTokens}. */
+  /** A local estimate (Gemini's tokenizer is not public): about 4 characters per token, 258 per image (see docs/providers.md). */
   override count_tokens(
     messages: readonly ChatMessage[],
     options: Pick<ChatCompletionOptions, "tools" | "model"> = {},

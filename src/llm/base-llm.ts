@@ -272,7 +272,7 @@ export abstract class BaseLLM {
   /**
    * The tool loop, on any provider: calls the model with `tools`, validates and runs every tool
    * call, sends the results back, and repeats until the model answers without tool calls (see
-   * {@link runTools}). Always resolves; invalid arguments throw {@link InvalidArgumentError}.
+   * `runTools` in `src/tools/`). Always resolves; invalid arguments throw {@link InvalidArgumentError}.
    */
   run_tools(messages: readonly ChatMessage[], options: RunToolsOptions): Promise<RunToolsResult> {
     return runTools(this, messages, options);
@@ -292,10 +292,12 @@ export abstract class BaseLLM {
     await Promise.all([...this.#budgets.values()].map((budget) => budget?.close()));
   }
 
+  /** The client as JSON: its `llm_type` and its config, redacted. */
   toJSON(): Record<string, unknown> {
     return { llm_type: this.config.llm_type, config: this.config.toJSON() };
   }
 
+  /** What `util.inspect` and `console.log` show: the redacted JSON. */
   [INSPECT](): Record<string, unknown> {
     return this.toJSON();
   }

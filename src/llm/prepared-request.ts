@@ -59,7 +59,9 @@ export interface SendContext extends AttemptContext {
 export interface StreamAssembler {
   /** Takes one event and gives `emit` the parts it completes, in order (no list per event). */
   push(event: unknown, emit: (part: StreamPart) => void): void;
+  /** The response of a stream that ended; throws an `LLMError` when it ended incomplete. */
   finish(): LLMResponse;
+  /** The response of a stream that failed with `error`: what had arrived, with the error. */
   partial(error: LLMError): LLMResponse;
   /**
    * `true` once the events pushed hold the whole answer (its finish reason and its usage), so the

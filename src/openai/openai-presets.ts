@@ -208,4 +208,5 @@ export const OPENAI_PRESETS = {
   },
 } as const satisfies Record<string, OpenAIPreset>;
 
+/** The name of a preset row (`xai`, `groq`, ...). */
 export type OpenAIPresetName = keyof typeof OPENAI_PRESETS;

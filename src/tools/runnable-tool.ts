@@ -45,6 +45,7 @@ export interface ToolStep {
   tool_calls: ToolCallRecord[];
 }
 
+/** Options of `run_tools` and `stream_run_tools`: the tools, the loop's limits and hooks, and every option of `chat_completions`. */
 export interface RunToolsOptions extends Omit<ChatCompletionOptionsInput, "tools"> {
   // biome-ignore lint/suspicious/noExplicitAny: each tool has its own argument type
   tools: ReadonlyArray<RunnableTool<any>>;

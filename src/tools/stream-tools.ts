@@ -8,7 +8,7 @@ import { runTools } from "./run-tools.js";
 import type { RunToolsOptions, RunToolsResult, ToolRunPart, ToolRunStream } from "./runnable-tool.js";
 
 /**
- * The streaming form of {@link runTools}: every model call streams, its parts are passed on, and
+ * The streaming form of `runTools`: every model call streams, its parts are passed on, and
  * each tool call adds a `tool-start` and a `tool-result` part; `result` resolves as `run_tools` does.
  */
 export function streamTools(

@@ -267,7 +267,7 @@ describe("the CLI with --provider anthropic", () => {
     assert.equal(run.code, 0, run.stderr);
     assert.equal(run.stdout, "Hola\n");
     assert.equal(server.requests[0]?.path, "/openai/v1/chat/completions");
-    assert.equal((server.requests[0]?.body as { model: string }).model, "llama-3.3-70b-versatile");
+    assert.equal((server.requests[0]!.body as { model: string }).model, "llama-3.3-70b-versatile");
     assert.equal(server.requests[0]?.headers["authorization"], `Bearer ${TEST_KEY}`);
     const missing = await runCli(["chat", "--model", "groq/llama-3.3-70b-versatile", "hi"], { env: {} });
     assert.equal(missing.code, 2);

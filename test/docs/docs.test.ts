@@ -129,6 +129,16 @@ describe("the documentation", () => {
     assert.ok(examples("README.md").length >= 1);
   });
 
+  it("every source or test file a document names exists", () => {
+    const missing: string[] = [];
+    for (const document of DOCUMENTS) {
+      const text = readFileSync(`${ROOT}${document}`, "utf8");
+      for (const [path] of text.matchAll(/\b(?:src|test|bench|examples|scripts)\/[\w./-]+\.(?:ts|mjs|md)\b/g))
+        if (!existsSync(`${ROOT}${path}`)) missing.push(`${document}: ${path}`);
+    }
+    assert.deepStrictEqual(missing, []);
+  });
+
   it("every relative link points at a file that exists, and every anchor at a heading in it", () => {
     const broken: string[] = [];
     for (const document of DOCUMENTS) {

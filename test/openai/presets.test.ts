@@ -109,7 +109,7 @@ describe("OpenAI-compatible presets: one table row each", () => {
     const res = await llm.chat_completions(HI);
     assert.equal(res.status, LLMResponseStatus.SUCCESS);
     assert.equal(server.requests[0]?.path, "/chat/completions");
-    assert.equal((server.requests[0]?.body as { model: string }).model, "gpt-4o-2024-11-20");
+    assert.equal((server.requests[0]!.body as { model: string }).model, "gpt-4o-2024-11-20");
     assert.equal(llm.config.llm_type, "videodb_proxy");
     assert.throws(
       () => new VideoDBProxyConfig({}, {}),
