@@ -93,10 +93,15 @@ export {
 } from "./openai/openai-preset-clients.js";
 export type { OpenAIPresetClient } from "./openai/openai-preset-clients.js";
 export {
-  DEFAULT_LLM_VARIABLES,
-  get_default_llm,
   get_llm,
   LLMType,
   PROVIDER_NAMES,
   parseModelString,
 } from "./registry/get-llm.js";
+export { DEFAULT_LLM_VARIABLES, get_default_llm } from "./registry/default-llm.js";
+export { FALL_BACK_ON, FallbackLLM } from "./registry/fallback-llm.js";
+export type { FallbackMember, FallbackOptions } from "./registry/fallback-llm.js";
+export type { Capability } from "./registry/request-needs.js";
+export type { FallbackFailure } from "./core/llm-response.js";
+export { connect_mcp, McpServerConnection, mcpResult } from "./mcp/connect-mcp.js";
+export type { McpConnectOptions, McpTool, McpToolFilter } from "./mcp/connect-mcp.js";

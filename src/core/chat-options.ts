@@ -55,6 +55,8 @@ export interface ChatCompletionOptions {
   store?: boolean;
   /** A key that groups requests for prompt caching. */
   prompt_cache_key?: string;
+  /** `FallbackLLM` only: `false` pins the call to the first member (refused by every other client). */
+  fallback?: boolean;
   /** Re-asks after an answer that fails the `json_schema` (with the issues), this many times. @default 0 */
   repair?: number;
   /** Claude: extended thinking with this budget in tokens (at least 1024, less than `max_tokens`); Gemini 2.5: `thinkingBudget`. */
@@ -108,6 +110,7 @@ export const CHAT_OPTION_KEYS: ReadonlySet<string> = new Set([
   "prediction",
   "thinking_budget",
   "include_thoughts",
+  "fallback",
   "repair",
   "extra_body",
   "extra_headers",

@@ -33,6 +33,20 @@ export interface LLMResponseInit {
   system_fingerprint?: string | undefined;
   thought_signature?: string | undefined;
   provider_finish_reason?: string | undefined;
+  provider?: string | undefined;
+  fallbacks?: FallbackFailure[];
+}
+
+/** A member a `FallbackLLM` tried before the one that answered (or before it gave up), and why it moved on. */
+export interface FallbackFailure {
+  /** The member's `llm_type` (`anthropic`, `openai`, `googleai`, a preset). */
+  provider: string;
+  model: string;
+  kind: string;
+  message: string;
+  status_code: number | undefined;
+  /** Skipped without a request: the member was cooling down, or cannot take this request. */
+  skipped?: "cooldown" | "capability";
 }
 
 /** The warning of a response whose server sent no usage (some local servers and proxies). */
@@ -54,7 +68,7 @@ export interface Logprobs {
 }
 
 // The fields are `declare`d: the constructor assigns every one, in one order, so a response is
-// built once (class fields would first define all 26 as undefined, then assign them again).
+// built once (class fields would first define all 28 as undefined, then assign them again).
 /** The fields every {@link LLMResponse} has, success or failure. */
 class LLMResponseFields {
   /** `LLMResponseStatus.SUCCESS` (true) or `LLMResponseStatus.ERROR` (false). */
@@ -115,6 +129,10 @@ class LLMResponseFields {
    * `MAX_TOKENS`, `SAFETY`, ...); `undefined` where `finish_reason` is already the provider's.
    */
   declare provider_finish_reason: string | undefined;
+  /** The `llm_type` of the client that answered (`openai`, `anthropic`, `googleai`, a preset). */
+  declare provider: string | undefined;
+  /** With `FallbackLLM`: the members tried before the one that answered, and why each failed; `[]` otherwise. */
+  declare fallbacks: FallbackFailure[];
 
   /**
    * The assistant turn to append to the history for the next call, on any provider: the content,
@@ -157,6 +175,8 @@ class LLMResponseFields {
     this.system_fingerprint = init.system_fingerprint;
     this.thought_signature = init.thought_signature;
     this.provider_finish_reason = init.provider_finish_reason;
+    this.provider = init.provider;
+    this.fallbacks = init.fallbacks ?? [];
   }
 }
 

@@ -76,6 +76,10 @@ export abstract class BaseLLM {
       return Promise.reject(error);
     }
     const { call, check, warning } = structured;
+    if (call.fallback !== undefined)
+      return Promise.reject(
+        new InvalidArgumentError("fallback", "is an option of FallbackLLM, not of a single client"),
+      );
     const repair = call.repair ?? 0;
     if (!Number.isInteger(repair) || repair < 0)
       return Promise.reject(
@@ -134,6 +138,8 @@ export abstract class BaseLLM {
     options: ChatCompletionOptionsInput = {},
   ): ChatStream {
     const { call, check, warning } = structuredOutput(normalizeCallOptions(options));
+    if (call.fallback !== undefined)
+      throw new InvalidArgumentError("fallback", "is an option of FallbackLLM, not of a single client");
     if (call.repair !== undefined && call.repair !== 0)
       throw new InvalidArgumentError(
         "repair",
@@ -239,6 +245,7 @@ export abstract class BaseLLM {
     if (response.error) response.attempts = response.error.attempts;
     if (prepared) response.warnings.unshift(...prepared.warnings);
     response.cost = this.costOf(response, response.model ?? prepared?.model ?? this.config.chat_model);
+    response.provider = this.config.llm_type;
     this.#meter.record(response);
     prepared?.trace?.end(response);
     return response;

@@ -4,7 +4,7 @@ import { checkSeconds } from "../core/check-seconds.js";
 import type { RunnableTool } from "./runnable-tool.js";
 
 /** What a tool may have: any other field is refused (a misspelt `timout` would be ignored). */
-const TOOL_FIELDS = ["name", "description", "parameters", "execute", "timeout"];
+const TOOL_FIELDS = ["name", "description", "parameters", "execute", "timeout", "mcp"];
 
 /**
  * Checks the options of a tool run that `chat_completions` does not check itself: at least one

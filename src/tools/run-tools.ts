@@ -226,7 +226,8 @@ async function runLoop(
           "gen_ai.operation.name": "execute_tool",
           "gen_ai.tool.name": toolCall.tool.name,
           "gen_ai.tool.call.id": toolCall.id,
-          "gen_ai.tool.type": "function",
+          "gen_ai.tool.type": compiled.get(toolCall.tool.name)?.tool.mcp ? "extension" : "function",
+          ...mcpAttributes(compiled.get(toolCall.tool.name)?.tool.mcp),
           // Arguments and results only when content capture is opted into.
           ...(captureContent()
             ? { "gen_ai.tool.call.arguments": JSON.stringify(toolCall.tool.arguments) }
@@ -351,6 +352,13 @@ async function runLoop(
       message: `the model was still calling tools after max_steps (${max_steps}) model calls`,
     }),
   );
+}
+
+/** The attributes of an MCP tool's span: its server, and its own name there. */
+function mcpAttributes(mcp: { server: string; name: string } | undefined): Record<string, string> {
+  return mcp === undefined
+    ? {}
+    : { "director_llm.mcp.server": mcp.server, "director_llm.mcp.tool": mcp.name };
 }
 
 /**

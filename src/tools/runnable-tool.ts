@@ -25,6 +25,8 @@ export interface RunnableTool<Args = Record<string, unknown>> {
   execute: (args: Args, context: ToolContext) => unknown;
   /** Seconds this tool may run. @default the run's `tool_timeout` */
   timeout?: number;
+  /** Where the tool comes from, when an MCP server serves it (its `execute_tool` span names the server). */
+  mcp?: { server: string; name: string };
 }
 
 /** One tool call of a step: what the model asked, what ran, and what went back. */

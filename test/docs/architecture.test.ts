@@ -14,6 +14,7 @@ const LAYERS = [
   ["telemetry"],
   ["schema"],
   ["tools"],
+  ["mcp"],
   ["llm"],
   ["openai", "anthropic", "google"],
   ["registry"],

@@ -4,6 +4,7 @@ import {
   AnthropicAI,
   type BaseLLM,
   ConfigError,
+  FallbackLLM,
   get_default_llm,
   get_llm,
   GoogleAI,
@@ -134,5 +135,23 @@ describe("get_default_llm: Director's rules", () => {
 
   it("DEFAULT_LLM naming an unknown provider says so", () => {
     assert.throws(() => get_default_llm({ DEFAULT_LLM: "nope/x" }), /names no known provider \("nope"\)/);
+  });
+});
+
+describe("DEFAULT_LLM as a list", () => {
+  it("builds a FallbackLLM over the members, in order", () => {
+    const llm = get_default_llm({
+      DEFAULT_LLM: "anthropic/claude-sonnet-4-5, openai/gpt-4o",
+      ANTHROPIC_API_KEY: "a",
+      OPENAI_API_KEY: "o",
+    });
+    assert.ok(llm instanceof FallbackLLM);
+    assert.deepStrictEqual(
+      llm.members.map((member) => [member.config.llm_type, member.config.chat_model]),
+      [
+        ["anthropic", "claude-sonnet-4-5"],
+        ["openai", "gpt-4o"],
+      ],
+    );
   });
 });
