@@ -59,6 +59,8 @@ export class RedisConnection {
   #everConnected = false;
   #downUntil = 0;
   #inOutage = false;
+  /** Bumped by `close()`: a connection that completes after it is dropped. */
+  #generation = 0;
 
   constructor(url: string) {
     this.#url = url;
@@ -79,7 +81,9 @@ export class RedisConnection {
 
   async #send<T>(send: (client: BudgetClient) => Promise<T>): Promise<T | undefined> {
     if (performance.now() < this.#downUntil) return undefined;
-    if (this.#client === undefined) this.#connect();
+    // One connection attempt at a time: calls that find one under way wait for it (or, after an
+    // outage, go on without Redis) instead of each opening a connection of its own.
+    if (this.#client === undefined && this.#connecting === undefined) this.#connect();
     if (this.#connecting !== undefined) {
       // The very first connection is worth a wait; a reconnect is not (it runs in the background).
       if (this.#inOutage || !(await this.#connecting)) return undefined;
@@ -101,10 +105,12 @@ export class RedisConnection {
     const client = this.#client;
     this.#client = undefined;
     this.#connecting = undefined;
+    this.#generation += 1;
     client?.disconnect();
   }
 
   #connect(): void {
+    const generation = this.#generation;
     const attempt = (async () => {
       // Loading the module is local work, not a Redis fault: only the network part is timed.
       const Redis = await loadIoredis();
@@ -133,6 +139,11 @@ export class RedisConnection {
         throw error;
       }
       client.stream?.unref?.();
+      if (generation !== this.#generation) {
+        // Closed while it connected: this connection is not wanted any more.
+        client.disconnect();
+        return;
+      }
       this.#client = client;
       this.#everConnected = true;
     })();

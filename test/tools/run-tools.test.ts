@@ -280,7 +280,7 @@ describe("run_tools: the tool loop", () => {
       ],
       [
         { tools: [{ ...weather, timout: 5 } as never] },
-        'Invalid argument tools[0].timout: is not a field of a tool (did you mean "timeout"?); the fields are name, description, parameters, execute, timeout',
+        'Invalid argument tools[0].timout: is not a field of a tool (did you mean "timeout"?); the fields are name, description, parameters, execute, timeout, mcp',
       ],
       [{ tools: [{ name: "w" } as never] }, "Invalid argument tools[0].execute: must be a function"],
     ];
