@@ -1,5 +1,6 @@
 // What the bench runners share: the loopback server process, CPU pinning, medians.
 import { execFileSync, spawn } from "node:child_process";
+import { createServer as createNetServer } from "node:net";
 import { join } from "node:path";
 
 const here = import.meta.dirname ?? new URL(".", import.meta.url).pathname;
@@ -40,4 +41,50 @@ export function median(values) {
   if (sorted.length === 0) return undefined;
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+export function freePort() {
+  return new Promise((resolvePort) => {
+    const probe = createNetServer();
+    probe.listen(0, "127.0.0.1", () => {
+      const { port: free } = probe.address();
+      probe.close(() => resolvePort(free));
+    });
+  });
+}
+
+/** A real redis-server on loopback, persistence off; `undefined` when none is installed. */
+export async function startRedis() {
+  let binary;
+  try {
+    binary = execFileSync("sh", ["-c", "command -v redis-server"], { encoding: "utf8" }).trim();
+  } catch {
+    return undefined;
+  }
+  const redisPort = await freePort();
+  const redis = { url: `redis://127.0.0.1:${redisPort}`, child: undefined };
+  redis.start = async () => {
+    redis.child = spawn(
+      binary,
+      ["--port", String(redisPort), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+      {
+        stdio: "ignore",
+      },
+    );
+    for (let tries = 0; tries < 100; tries += 1) {
+      try {
+        execFileSync("redis-cli", ["-p", String(redisPort), "ping"], { stdio: "ignore" });
+        return;
+      } catch {
+        await new Promise((done) => setTimeout(done, 50));
+      }
+    }
+    throw new Error("redis-server did not start");
+  };
+  redis.kill = () => {
+    redis.child?.kill("SIGKILL");
+    redis.child = undefined;
+  };
+  await redis.start();
+  return redis;
 }

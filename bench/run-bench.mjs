@@ -6,12 +6,11 @@
 // (full) or `npm run bench -- --quick` (under 2 minutes); `--pin` pins the server and the measured
 // clients to CPUs of their own. Writes results.md and results.json (or results-pinned.*).
 import { execFileSync, spawn } from "node:child_process";
-import { createServer as createNetServer } from "node:net";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { COLD_START } from "./clients.mjs";
-import { hasTaskset, median, nodeCommand, startServer } from "./harness.mjs";
+import { hasTaskset, median, nodeCommand, startRedis, startServer } from "./harness.mjs";
 
 const here = import.meta.dirname ?? new URL(".", import.meta.url).pathname;
 const quick = process.argv.includes("--quick");
@@ -52,52 +51,6 @@ function worker(args) {
     timeout: 600_000,
   });
   return JSON.parse(output.trim().split("\n").at(-1));
-}
-
-function freePort() {
-  return new Promise((resolvePort) => {
-    const probe = createNetServer();
-    probe.listen(0, "127.0.0.1", () => {
-      const { port: free } = probe.address();
-      probe.close(() => resolvePort(free));
-    });
-  });
-}
-
-/** A real redis-server on loopback, persistence off; `undefined` when none is installed. */
-async function startRedis() {
-  let binary;
-  try {
-    binary = execFileSync("sh", ["-c", "command -v redis-server"], { encoding: "utf8" }).trim();
-  } catch {
-    return undefined;
-  }
-  const redisPort = await freePort();
-  const redis = { url: `redis://127.0.0.1:${redisPort}`, child: undefined };
-  redis.start = async () => {
-    redis.child = spawn(
-      binary,
-      ["--port", String(redisPort), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-      {
-        stdio: "ignore",
-      },
-    );
-    for (let tries = 0; tries < 100; tries += 1) {
-      try {
-        execFileSync("redis-cli", ["-p", String(redisPort), "ping"], { stdio: "ignore" });
-        return;
-      } catch {
-        await new Promise((done) => setTimeout(done, 50));
-      }
-    }
-    throw new Error("redis-server did not start");
-  };
-  redis.kill = () => {
-    redis.child?.kill("SIGKILL");
-    redis.child = undefined;
-  };
-  await redis.start();
-  return redis;
 }
 
 /** One worker process, asynchronously (fleet runs start several at once). */

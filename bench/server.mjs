@@ -10,6 +10,7 @@
 //   POST /gemini/v1beta/models/M:generateContent (and :streamGenerateContent?alt=sse)
 //                                      the same two answers in Gemini's shape (CRLF-framed events)
 //   GET  /stats?key=K                  {ok, limited} for a key in rate-limited mode
+//   POST /down/v1/chat/completions     always 503 (a provider that is down); GET /down-stats counts them
 import { createServer } from "node:http";
 import { countTokens } from "gpt-tokenizer/encoding/o200k_base";
 
@@ -312,7 +313,24 @@ function answer(response, body, extraHeaders = {}, prompt = undefined) {
   response.end(payload);
 }
 
+let downRequests = 0;
 const server = createServer({ keepAliveTimeout: 60_000 }, (request, response) => {
+  if (request.method === "GET" && request.url === "/down-stats") {
+    response.writeHead(200, { "content-type": "application/json" });
+    response.end(JSON.stringify({ requests: downRequests }));
+    return;
+  }
+  if (request.url.startsWith("/down/")) {
+    downRequests += 1;
+    request.resume();
+    const body = JSON.stringify({ error: { message: "the provider is down", type: "server_error" } });
+    response.writeHead(503, {
+      "content-type": "application/json",
+      "content-length": Buffer.byteLength(body),
+    });
+    response.end(body);
+    return;
+  }
   if (request.method === "GET" && request.url.startsWith("/stats")) {
     const key = new URL(request.url, "http://x").searchParams.get("key");
     const limiter = keys.get(`Bearer ${key}`);

@@ -105,3 +105,5 @@ export type { Capability } from "./registry/request-needs.js";
 export type { FallbackFailure } from "./core/llm-response.js";
 export { connect_mcp, McpServerConnection, mcpResult } from "./mcp/connect-mcp.js";
 export type { McpConnectOptions, McpTool, McpToolFilter } from "./mcp/connect-mcp.js";
+export { describeMedia, isToolResultParts, tool_result_parts } from "./core/tool-result-parts.js";
+export type { ToolResultParts } from "./core/tool-result-parts.js";

@@ -1,5 +1,7 @@
 import { isRecord } from "../core/is-record.js";
 import { jsonText } from "../core/json-text.js";
+import { resolveMediaPart } from "../core/media-part.js";
+import { describeMedia } from "../core/tool-result-parts.js";
 import type { ChatMessage, DirectorToolCallInput, OpenAIToolCallInput } from "../core/messages.js";
 import { requireContent } from "../core/require-content.js";
 import { InvalidArgumentError } from "../core/usage-errors.js";
@@ -16,8 +18,31 @@ function imageBlock(url: unknown, path: string): AnthropicBlock {
   return { type: "image", source: { type: "url", url } };
 }
 
+/**
+ * A neutral media part as a Claude block: images as `image`, PDFs as `document` (base64 or URL),
+ * a Files API id as a `file` source. Claude takes no audio or video: refused in a message (naming
+ * what would work), described in text inside a tool result.
+ */
+function mediaBlock(part: Record<string, unknown>, path: string, inToolResult: boolean): AnthropicBlock {
+  const media = resolveMediaPart(part, path);
+  const type = media.media_type;
+  const source =
+    media.source === "inline"
+      ? { type: "base64", media_type: type, data: media.base64 }
+      : media.source === "url"
+        ? { type: "url", url: media.url }
+        : { type: "file", file_id: media.file };
+  if (type === undefined || type.startsWith("image/")) return { type: "image", source } as AnthropicBlock;
+  if (type === "application/pdf") return { type: "document", source } as AnthropicBlock;
+  if (inToolResult) return { type: "text", text: describeMedia(part) };
+  throw new InvalidArgumentError(
+    path,
+    `Claude cannot take ${type} (it takes images and PDFs); use GoogleAI for video and audio, or send video frames as images`,
+  );
+}
+
 /** Content (a string or parts) as Anthropic blocks; empty text is left out (the API refuses it). */
-function toBlocks(content: unknown, path: string): AnthropicBlock[] {
+function toBlocks(content: unknown, path: string, inToolResult = false): AnthropicBlock[] {
   if (content === undefined || content === null) return [];
   if (typeof content === "string") return content === "" ? [] : [{ type: "text", text: content }];
   if (!Array.isArray(content))
@@ -34,6 +59,7 @@ function toBlocks(content: unknown, path: string): AnthropicBlock[] {
       const image = part["image_url"];
       return [imageBlock(isRecord(image) ? image["url"] : image, `${at}.image_url.url`)];
     }
+    if (part["type"] === "media") return [mediaBlock(part, at, inToolResult)];
     // Anthropic's own block types (image, document, ...) pass through for the API to check.
     return [part as AnthropicBlock];
   });
@@ -83,7 +109,7 @@ function toToolUse(call: DirectorToolCallInput | OpenAIToolCallInput, path: stri
 function toolResultContent(content: unknown, path: string): string | AnthropicBlock[] {
   if (content === undefined || content === null) return "";
   if (typeof content === "string") return content;
-  if (Array.isArray(content)) return toBlocks(content, path);
+  if (Array.isArray(content)) return toBlocks(content, path, true);
   return jsonText(content, path);
 }
 

@@ -163,8 +163,13 @@ function toolResponse(message: ChatMessage, path: string): Record<string, unknow
   }
   if (content === undefined || content === null) return { [key]: "" };
   if (typeof content === "string") return { [key]: content };
-  if (Array.isArray(content) && content.every((part) => isRecord(part) && part["type"] === "text"))
-    return { [key]: content.map((part) => (part as { text: string }).text).join("") };
+  if (Array.isArray(content) && content.every((part) => isRecord(part) && part["type"] !== undefined))
+    return {
+      [key]: content
+        .filter((part) => (part as { type: string }).type === "text")
+        .map((part) => (part as { text: string }).text)
+        .join(""),
+    };
   jsonText(content, path);
   return { [key]: content };
 }
@@ -239,7 +244,16 @@ export function convertToGeminiContents(messages: readonly ChatMessage[]): {
             `${path}.tool_call_id`,
             `no earlier assistant turn has a tool call with id ${JSON.stringify(id)} (Gemini needs the function's name)`,
           );
-        add("user", [{ functionResponse: { id, name, response: toolResponse(message, `${path}.content`) } }]);
+        // Media a tool returned follows its functionResponse in the same turn, as parts Gemini reads.
+        const media = Array.isArray(message.content)
+          ? (message.content as unknown[]).flatMap((part, at) =>
+              isRecord(part) && part["type"] !== "text" ? toPart(part, `${path}.content[${at}]`) : [],
+            )
+          : [];
+        add("user", [
+          { functionResponse: { id, name, response: toolResponse(message, `${path}.content`) } },
+          ...media,
+        ]);
         break;
       }
       default:

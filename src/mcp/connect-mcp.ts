@@ -1,4 +1,6 @@
 import { isRecord } from "../core/is-record.js";
+import type { ContentPart } from "../core/messages.js";
+import { tool_result_parts } from "../core/tool-result-parts.js";
 import { ConfigError } from "../core/usage-errors.js";
 import type { RunnableTool } from "../tools/runnable-tool.js";
 import { mcpToolName } from "./mcp-tool-name.js";
@@ -204,7 +206,8 @@ export class McpServerConnection {
 
 /**
  * A `tools/call` result as the tool's result: its text content joined; `structuredContent` as JSON;
- * images, audio and other content described in text (the tool loop's results are text). A result
+ * images and audio as media parts (`tool_result_parts`: sent as media to Claude and Gemini,
+ * described in text elsewhere); other content as its JSON. A result
  * with `isError: true` is thrown, so the model sees a failed tool result and the run goes on.
  */
 export function mcpResult(answer: unknown): unknown {
@@ -224,7 +227,30 @@ export function mcpResult(answer: unknown): unknown {
   if (record["isError"] === true) throw new Error(text === "" ? "the tool reported an error" : text);
   if (record["structuredContent"] !== undefined && isRecord(record["structuredContent"]))
     return record["structuredContent"];
-  return text;
+  // Images and audio go back as media parts (Claude and Gemini take them; elsewhere they are described).
+  const hasMedia = content.some(
+    (item: unknown) =>
+      isRecord(item) &&
+      (item["type"] === "image" || item["type"] === "audio") &&
+      typeof item["data"] === "string",
+  );
+  if (!hasMedia) return text;
+  return tool_result_parts(
+    content.flatMap((item: unknown): ContentPart[] => {
+      if (!isRecord(item)) return [];
+      if ((item["type"] === "image" || item["type"] === "audio") && typeof item["data"] === "string")
+        return [
+          {
+            type: "media",
+            data: item["data"],
+            media_type: String(item["mimeType"] ?? "application/octet-stream"),
+          },
+        ];
+      if (item["type"] === "text" && typeof item["text"] === "string")
+        return [{ type: "text", text: item["text"] }];
+      return [{ type: "text", text: JSON.stringify(item) }];
+    }),
+  );
 }
 
 /**

@@ -1,4 +1,6 @@
 import { isRecord } from "../core/is-record.js";
+import { resolveMediaPart } from "../core/media-part.js";
+import { partsAsText } from "../core/tool-result-parts.js";
 import type { ChatMessage, DirectorToolCallInput, OpenAIToolCallInput } from "../core/messages.js";
 import { jsonText } from "../core/json-text.js";
 import { requireContent } from "../core/require-content.js";
@@ -16,6 +18,7 @@ function toContent(content: unknown, path: string): Content {
   if (typeof content === "string") return content;
   if (Array.isArray(content)) {
     if (content.length === 0) return "";
+    let mapped: unknown[] | undefined;
     content.forEach((part, index) => {
       if (!isRecord(part) || typeof part["type"] !== "string") {
         throw new InvalidArgumentError(
@@ -23,10 +26,48 @@ function toContent(content: unknown, path: string): Content {
           "a content part must be an object with a string type",
         );
       }
+      if (part["type"] === "media") {
+        mapped ??= [...content];
+        mapped[index] = openAIMediaPart(part, `${path}[${index}]`);
+      }
     });
-    return content;
+    return mapped ?? content;
   }
   throw new InvalidArgumentError(path, "content must be a string, an array of content parts, or null");
+}
+
+/**
+ * A neutral media part in OpenAI's shapes: an image as `image_url` (its URL, or a `data:` URL),
+ * WAV or MP3 audio given inline as `input_audio`, a PDF given inline as a `file` with `file_data`,
+ * an OpenAI file id (`file`) as a `file`. Anything else (video, audio by URL) is refused before
+ * sending, saying what would work.
+ */
+function openAIMediaPart(part: Record<string, unknown>, path: string): Record<string, unknown> {
+  const media = resolveMediaPart(part, path);
+  const type = media.media_type;
+  if (media.source === "file") return { type: "file", file: { file_id: media.file } };
+  if (type === undefined || type.startsWith("image/"))
+    return {
+      type: "image_url",
+      image_url: { url: media.source === "url" ? media.url : `data:${type};base64,${media.base64}` },
+    };
+  if (
+    media.source === "inline" &&
+    (type === "audio/wav" || type === "audio/x-wav" || type === "audio/mpeg" || type === "audio/mp3")
+  )
+    return {
+      type: "input_audio",
+      input_audio: { data: media.base64, format: type.endsWith("wav") ? "wav" : "mp3" },
+    };
+  if (media.source === "inline" && type === "application/pdf")
+    return {
+      type: "file",
+      file: { filename: "document.pdf", file_data: `data:${type};base64,${media.base64}` },
+    };
+  throw new InvalidArgumentError(
+    path,
+    `OpenAI cannot take ${type}${media.source === "url" ? " by URL" : ""} (it takes images, inline WAV or MP3 audio and inline PDFs); use GoogleAI for video, or send video frames as images`,
+  );
 }
 
 /** A message's content: plain text as it is, anything else checked with the message's path. */
@@ -37,6 +78,9 @@ function contentOf(message: ChatMessage, index: number): Content {
 
 /** Tool results may be any JSON value: objects and numbers are sent as their JSON text. */
 function toToolResultContent(content: unknown, path: string): Content {
+  // OpenAI's tool messages take text parts only: media in a tool result is described in text.
+  if (Array.isArray(content) && content.some((part) => isRecord(part) && part["type"] !== "text"))
+    return partsAsText(content);
   if (typeof content === "string" || Array.isArray(content)) return toContent(content, path);
   if (content === undefined) return "";
   return jsonText(content, path);

@@ -117,6 +117,10 @@ export class FallbackLLM extends BaseLLM {
   readonly #cooldown: { failures: number; windowMs: number; ms: number };
   readonly #cooldowns: Cooldowns;
   readonly #meter = new UsageMeter();
+  /** Members seen cooling down, and not answered since: after the cooldown, one call probes them. */
+  readonly #suspect = new Set<string>();
+  /** Members a call is probing right now. */
+  readonly #probing = new Set<string>();
   /** Whether any member declared its capabilities (else only video needs a check). */
   readonly #anyCapabilities: boolean;
 
@@ -259,20 +263,37 @@ export class FallbackLLM extends BaseLLM {
       const cooling = typeof remaining === "number" ? remaining : await remaining;
       if (cooling > 0) {
         soonest = Math.min(soonest, cooling);
+        this.#suspect.add(member.id);
         skip("cooldown", `cooling down for ${Math.ceil(cooling / 1000)} s more`);
         continue;
       }
-      if (call.signal?.aborted) break;
+      // Back from a cooldown: one call probes it while the others keep skipping it (half-open),
+      // so a member still down costs one failed call per cooldown, not one per concurrent call.
+      const probing = fallback && this.#suspect.has(member.id);
+      if (probing) {
+        if (this.#probing.has(member.id)) {
+          skip("cooldown", "being probed after its cooldown");
+          continue;
+        }
+        this.#probing.add(member.id);
+      }
+      if (call.signal?.aborted) {
+        if (probing) this.#probing.delete(member.id);
+        break;
+      }
       const left = totalMs === undefined ? undefined : totalMs - (performance.now() - started);
       if (left !== undefined && left <= 0) break;
-      const response = await attempt(
-        member,
-        left === undefined ? call : { ...call, total_timeout: left / 1000 },
-      );
+      let response: LLMResponse;
+      try {
+        response = await attempt(member, left === undefined ? call : { ...call, total_timeout: left / 1000 });
+      } finally {
+        if (probing) this.#probing.delete(member.id);
+      }
       this.#meter.record(response);
       last = response;
       if (response.status === LLMResponseStatus.SUCCESS) {
         this.#cooldowns.succeeded(member.id);
+        this.#suspect.delete(member.id);
         return withSpent(response, failures, spent);
       }
       const error = response.error;

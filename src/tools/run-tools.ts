@@ -1,8 +1,9 @@
 import type { ChatCompletionOptionsInput } from "../core/chat-options.js";
 import { sharedSignal } from "../core/call-abort.js";
+import { isToolResultParts, partsAsText } from "../core/tool-result-parts.js";
 import { abortedByCaller, LLMError } from "../core/llm-error.js";
 import { type LLMResponse, LLMResponseStatus } from "../core/llm-response.js";
-import type { ChatMessage, ToolCall } from "../core/messages.js";
+import type { ChatMessage, ToolCall, ToolDefinition } from "../core/messages.js";
 import { redactSecrets } from "../core/redact.js";
 import { timerDelay } from "../transport/timer-limits.js";
 import type {
@@ -103,21 +104,33 @@ async function runLoop(
     approve,
     ...call
   } = options;
-  checkRunToolsOptions({ tools, max_steps, tool_concurrency, tool_timeout });
-  const compiled = new Map(
-    tools.map(
-      (tool, index) =>
-        [
-          tool.name,
-          { tool, schema: compileToolSchema(tool.parameters, `tools[${index}].parameters`) },
-        ] as const,
-    ),
-  );
-  const wireTools = tools.map((tool) => ({
-    name: tool.name,
-    ...(tool.description === undefined ? {} : { description: tool.description }),
-    parameters: compiled.get(tool.name)!.schema.wire,
-  }));
+  // `tools` may be a function: it is asked again before each model call, so a tool list that
+  // changes during a run (an MCP server's `list_changed`) is picked up between steps.
+  const listTools = typeof tools === "function" ? tools : () => tools;
+  type Compiled = Map<string, { tool: RunnableTool<unknown>; schema: ReturnType<typeof compileToolSchema> }>;
+  let current: ReadonlyArray<RunnableTool<unknown>> = [];
+  let compiled: Compiled = new Map();
+  let wireTools: ToolDefinition[] = [];
+  const load = async () => {
+    const list = await listTools();
+    checkRunToolsOptions({ tools: list, max_steps, tool_concurrency, tool_timeout });
+    current = list;
+    compiled = new Map(
+      list.map(
+        (tool, index) =>
+          [
+            tool.name,
+            { tool, schema: compileToolSchema(tool.parameters, `tools[${index}].parameters`) },
+          ] as const,
+      ),
+    );
+    wireTools = list.map((tool) => ({
+      name: tool.name,
+      ...(tool.description === undefined ? {} : { description: tool.description }),
+      parameters: compiled.get(tool.name)!.schema.wire,
+    }));
+  };
+  await load();
   const deadlineAt =
     typeof call.total_timeout === "number" && Number.isFinite(call.total_timeout)
       ? performance.now() + call.total_timeout * 1000
@@ -159,6 +172,7 @@ async function runLoop(
   });
 
   for (let step = 0; step < max_steps; step += 1) {
+    if (step > 0 && typeof tools === "function") await load();
     const remaining = deadlineAt === undefined ? undefined : (deadlineAt - performance.now()) / 1000;
     if (remaining !== undefined && remaining <= 0)
       return finish(
@@ -204,7 +218,7 @@ async function runLoop(
       history.push({
         role: "tool",
         tool_call_id: done.tool_call.id,
-        content: done.result,
+        content: done.content ?? done.result,
         ...(done.error === undefined ? {} : { is_error: true }),
       });
     if (hookFailure) return finish(LLMResponseStatus.ERROR, "", hookFailure);
@@ -253,7 +267,7 @@ async function runLoop(
       const entry = compiled.get(toolCall.tool.name);
       if (entry === undefined)
         return failed(
-          `unknown tool ${JSON.stringify(toolCall.tool.name)}; the tools are: ${tools.map((tool) => tool.name).join(", ")}`,
+          `unknown tool ${JSON.stringify(toolCall.tool.name)}; the tools are: ${current.map((tool) => tool.name).join(", ")}`,
         );
       if (toolCall.invalid) return failed(`${toolCall.parse_error}; nothing was run`);
       const checked = await entry.schema.validate(toolCall.tool.arguments);
@@ -328,6 +342,14 @@ async function runLoop(
           ),
           stopped,
         ]);
+        if (isToolResultParts(value))
+          return {
+            tool_call: toolCall,
+            arguments: checked.value,
+            result: partsAsText(value.parts),
+            content: value.parts,
+            duration_ms: performance.now() - started,
+          };
         return {
           tool_call: toolCall,
           arguments: checked.value,

@@ -1,7 +1,7 @@
 import type { ChatCompletionOptionsInput } from "../core/chat-options.js";
 import type { LLMError } from "../core/llm-error.js";
 import type { LLMResponse, LLMResponseStatus } from "../core/llm-response.js";
-import type { ChatMessage, ToolCall } from "../core/messages.js";
+import type { ChatMessage, ContentPart, ToolCall } from "../core/messages.js";
 import type { StreamPart } from "../core/stream-part.js";
 import type { StandardSchemaV1 } from "../schema/tool-schema.js";
 
@@ -21,7 +21,7 @@ export interface RunnableTool<Args = Record<string, unknown>> {
   name: string;
   description?: string;
   parameters?: Record<string, unknown> | StandardSchemaV1<unknown, Args>;
-  /** Returns a string, or any JSON value (sent as its JSON text); may be async. */
+  /** Returns a string, any JSON value (sent as its JSON text), or `tool_result_parts([...])` for media; may be async. */
   execute: (args: Args, context: ToolContext) => unknown;
   /** Seconds this tool may run. @default the run's `tool_timeout` */
   timeout?: number;
@@ -34,8 +34,10 @@ export interface ToolCallRecord {
   tool_call: ToolCall;
   /** The validated arguments, when they validated. */
   arguments?: unknown;
-  /** The result sent back to the model (text). */
+  /** The result sent back to the model, as text (media described). */
   result: string;
+  /** When the tool returned `tool_result_parts`: the parts sent back where the provider takes them. */
+  content?: ContentPart[];
   /** Why the call did not produce a result (invalid arguments, unknown tool, refusal, a throw, a timeout). */
   error?: string;
   duration_ms: number;
@@ -49,8 +51,14 @@ export interface ToolStep {
 
 /** Options of `run_tools` and `stream_run_tools`: the tools, the loop's limits and hooks, and every option of `chat_completions`. */
 export interface RunToolsOptions extends Omit<ChatCompletionOptionsInput, "tools"> {
+  /**
+   * The tools, or a function that gives them (sync or async), asked again before each model call:
+   * `tools: () => server.tools()` picks up an MCP server's changed tool list between steps.
+   */
   // biome-ignore lint/suspicious/noExplicitAny: each tool has its own argument type
-  tools: ReadonlyArray<RunnableTool<any>>;
+  tools:
+    | ReadonlyArray<RunnableTool<any>>
+    | (() => ReadonlyArray<RunnableTool<any>> | Promise<ReadonlyArray<RunnableTool<any>>>);
   /** Model calls at most. @default 10 */
   max_steps?: number;
   /** Tool calls of one turn run at once, at most. @default 4 */

@@ -6,7 +6,7 @@ import { TEST_KEY } from "../helpers/client.js";
 import { completion, json } from "../helpers/handlers.js";
 import { RedisServer } from "../helpers/redis-server.js";
 import { chunk, frame, sse, usageChunk } from "../helpers/sse.js";
-import { type TestServer, useTestServer } from "../helpers/test-server.js";
+import { TestServer, useTestServer } from "../helpers/test-server.js";
 
 const EXAMPLES = fileURLToPath(new URL("../../examples/", import.meta.url));
 
@@ -136,6 +136,26 @@ describe("examples/ run as a user runs them, against the loopback test server", 
       assert.equal(server.requests.length, 6);
     } finally {
       await redis.stop();
+    }
+  });
+
+  it("fallback: Claude overloaded, OpenAI answers; the example says who answered and why", async () => {
+    const claude = await TestServer.start();
+    try {
+      claude.script(json(529, { type: "error", error: { type: "overloaded_error", message: "Overloaded" } }));
+      server.script(json(200, completion("Drama, comedy, horror.")));
+      const run = await runExample("fallback", [], {
+        ...openai(),
+        ANTHROPIC_API_KEY: TEST_KEY,
+        ANTHROPIC_API_BASE: `${claude.url}/v1`,
+        ANTHROPIC_MAX_RETRIES: "0",
+      });
+      assert.equal(run.code, 0, run.stderr);
+      assert.equal(run.stdout, "Drama, comedy, horror.\n");
+      assert.match(run.stderr, /^anthropic overloaded: 529: Overloaded$/m);
+      assert.match(run.stderr, /^answered by openai \(gpt-4o-mini-2024-07-18\) after 2 requests$/m);
+    } finally {
+      await claude.close();
     }
   });
 });

@@ -5,6 +5,7 @@ import { connect_mcp, LLMResponseStatus, type McpServerConnection, type McpTool 
 import { mcpToolName } from "../../src/mcp/mcp-tool-name.js";
 import { claudeFor } from "../helpers/claude.js";
 import { clientFor } from "../helpers/client.js";
+import { geminiFor } from "../helpers/gemini.js";
 import { completion, json } from "../helpers/handlers.js";
 import { startHttpMcp } from "../helpers/mcp-server.js";
 import { TestServer } from "../helpers/test-server.js";
@@ -186,6 +187,82 @@ describe("MCP tools over stdio: a real server in a child process", () => {
         ["toolu_2", "Error: disk full", true],
       ],
     );
+  });
+
+  it("images go to Claude as image blocks in the tool result, and to Gemini as inline parts after the functionResponse", async () => {
+    const claudeTurn = (content: unknown[], stop: string) =>
+      json(200, {
+        id: "m",
+        type: "message",
+        role: "assistant",
+        model: "claude-haiku-4-5",
+        content,
+        stop_reason: stop,
+        usage: { input_tokens: 5, output_tokens: 5 },
+      });
+    llm.script(
+      claudeTurn([{ type: "tool_use", id: "toolu_p", name: "picture", input: {} }], "tool_use"),
+      claudeTurn([{ type: "text", text: "a pixel" }], "end_turn"),
+    );
+    await claudeFor(llm).run_tools(ask, { tools: await mcp.tools({ allow: ["picture"] }) });
+    const result = (
+      llm.requests[1]!.body as { messages: Array<{ content: Array<Record<string, unknown>> }> }
+    ).messages.at(-1)!.content[0]!;
+    const blocks = result["content"] as Array<Record<string, unknown>>;
+    assert.deepStrictEqual(blocks[0]!["type"], "image");
+    assert.deepStrictEqual((blocks[0]!["source"] as Record<string, unknown>)["media_type"], "image/png");
+
+    const gemini = await TestServer.start();
+    try {
+      const answer = (parts: unknown[]) =>
+        json(200, {
+          candidates: [{ content: { role: "model", parts }, finishReason: "STOP" }],
+          usageMetadata: { promptTokenCount: 1, candidatesTokenCount: 1, totalTokenCount: 2 },
+        });
+      gemini.script(answer([{ functionCall: { name: "picture", args: {} } }]), answer([{ text: "a pixel" }]));
+      await geminiFor(gemini).run_tools(ask, { tools: await mcp.tools({ allow: ["picture"] }) });
+      const turn = (
+        gemini.requests[1]!.body as { contents: Array<{ parts: Array<Record<string, unknown>> }> }
+      ).contents.at(-1)!;
+      assert.ok(turn.parts[0]!["functionResponse"] !== undefined);
+      assert.equal((turn.parts[1]!["inlineData"] as { mimeType: string }).mimeType, "image/png");
+    } finally {
+      await gemini.close();
+    }
+  });
+
+  it("tools given as a function are listed again between steps: a tool added mid-run is usable in the next step", async () => {
+    const fresh = await connect_mcp({
+      command: process.execPath,
+      args: [SERVER_SCRIPT],
+      env: { PATH: process.env["PATH"] ?? "" },
+    });
+    try {
+      llm.script(
+        openaiCalling(["c1", "add_tool", {}]),
+        openaiCalling(["c2", "late", {}]),
+        json(200, completion("done")),
+      );
+      const run = await clientFor(llm).run_tools(ask, {
+        tools: async () => {
+          // The notification may arrive a moment after the call that caused it.
+          for (let tries = 0; tries < 25; tries += 1) {
+            const tools = await fresh.tools();
+            if (tools.some((tool) => tool.name === "late") || llm.requests.length === 0) return tools;
+            await new Promise((resolve) => setTimeout(resolve, 20));
+          }
+          return fresh.tools();
+        },
+      });
+      assert.equal(run.status, LLMResponseStatus.SUCCESS);
+      assert.deepStrictEqual(toolResults(llm, 2), { c1: "added", c2: "late" });
+      const offered = (llm.requests[1]!.body as { tools: Array<{ function: { name: string } }> }).tools.map(
+        (tool) => tool.function.name,
+      );
+      assert.ok(offered.includes("late"), "the second model call was offered the new tool");
+    } finally {
+      await fresh.close();
+    }
   });
 
   it("a server that exits mid-call gives a failed tool result, then a clear error on the next call, never a hang", async () => {

@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { after, before, describe, it } from "node:test";
 import {
   type ChatMessage,
@@ -24,6 +26,7 @@ const claudeMessage = (text: string) => ({
   stop_reason: "end_turn",
   usage: { input_tokens: 8, output_tokens: 2 },
 });
+const WORKER = fileURLToPath(new URL("../helpers/fallback-worker.js", import.meta.url));
 const overloaded = json(529, { type: "error", error: { type: "overloaded_error", message: "Overloaded" } });
 
 describe("FallbackLLM: an answer while any member can give it", () => {
@@ -253,4 +256,36 @@ describe("FallbackLLM: cooldowns shared through Redis", () => {
     );
     await Promise.all([first.close(), second.close(), third.close()]);
   });
+
+  it("4 processes share the cooldown: after the first finds the member dead, the other three never call it", async () => {
+    await redis.restart();
+    a.script(overloaded);
+    b.script(json(200, completion("b")));
+    const config = (count: number) =>
+      JSON.stringify({ claude: `${a.url}/v1`, openai: `${b.url}/v1`, redisUrl: redis.url, count });
+    const first = await runWorker(config(3));
+    assert.deepStrictEqual(first, { openai: 3 });
+    const requestsSoFar = a.requests.length;
+    assert.equal(requestsSoFar, 1, "the first process called the dead member once");
+    const rest = await Promise.all([runWorker(config(5)), runWorker(config(5)), runWorker(config(5))]);
+    assert.deepStrictEqual(rest, [{ openai: 5 }, { openai: 5 }, { openai: 5 }]);
+    assert.equal(a.requests.length, 1, "no other process called it");
+  });
 });
+
+/** Runs the fallback worker as a child process; resolves with what it printed (killed after 20 s). */
+function runWorker(config: string): Promise<Record<string, number>> {
+  const child = spawn(process.execPath, [WORKER, config], { stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  child.stdout.on("data", (data: Buffer) => {
+    stdout += data.toString();
+  });
+  return new Promise((resolve, reject) => {
+    const killer = setTimeout(() => child.kill("SIGKILL"), 20_000);
+    child.on("exit", (code) => {
+      clearTimeout(killer);
+      if (code !== 0) reject(new Error(`fallback worker exited ${code}`));
+      else resolve(JSON.parse(stdout.trim()) as Record<string, number>);
+    });
+  });
+}

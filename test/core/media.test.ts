@@ -1,0 +1,101 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { InvalidArgumentError, tool_result_parts } from "../../src/index.js";
+import { convertToAnthropicMessages } from "../../src/anthropic/convert-to-anthropic-messages.js";
+import { convertToOpenAIMessages } from "../../src/openai/convert-to-openai-messages.js";
+
+const PNG = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==",
+  "base64",
+);
+const refuses = (argument: string, pattern: RegExp) => (error: unknown) =>
+  error instanceof InvalidArgumentError && error.argument === argument && pattern.test(error.message);
+
+describe("one media part, mapped per provider (pure)", () => {
+  const parts = [
+    { type: "media", data: PNG, media_type: "image/png" },
+    { type: "media", url: "https://example.test/frame.jpg", media_type: "image/jpeg" },
+    { type: "media", data: "UklGRg==", media_type: "audio/wav" },
+    { type: "media", url: `data:application/pdf;base64,${PNG.toString("base64")}` },
+  ];
+
+  it("OpenAI: image_url (inline as a data: URL), input_audio, and a PDF as a file", () => {
+    const [message] = convertToOpenAIMessages([{ role: "user", content: parts }]);
+    assert.deepStrictEqual(message!.content, [
+      { type: "image_url", image_url: { url: `data:image/png;base64,${PNG.toString("base64")}` } },
+      { type: "image_url", image_url: { url: "https://example.test/frame.jpg" } },
+      { type: "input_audio", input_audio: { data: "UklGRg==", format: "wav" } },
+      {
+        type: "file",
+        file: {
+          filename: "document.pdf",
+          file_data: `data:application/pdf;base64,${PNG.toString("base64")}`,
+        },
+      },
+    ]);
+  });
+
+  it("Claude: image and document blocks, base64 or URL", () => {
+    const { messages } = convertToAnthropicMessages([
+      { role: "user", content: [parts[0]!, parts[1]!, parts[3]!] },
+    ]);
+    assert.deepStrictEqual(messages[0]!.content, [
+      { type: "image", source: { type: "base64", media_type: "image/png", data: PNG.toString("base64") } },
+      { type: "image", source: { type: "url", url: "https://example.test/frame.jpg" } },
+      {
+        type: "document",
+        source: { type: "base64", media_type: "application/pdf", data: PNG.toString("base64") },
+      },
+    ]);
+  });
+
+  it("a kind a provider cannot take is refused before sending, naming the part and what would work", () => {
+    const video = { type: "media", url: "https://youtu.be/x", media_type: "video/mp4" };
+    assert.throws(
+      () =>
+        convertToOpenAIMessages([
+          { role: "user", content: "see" },
+          { role: "user", content: [{ type: "text", text: "clip:" }, video] },
+        ]),
+      refuses(
+        "messages[1].content[1]",
+        /OpenAI cannot take video\/mp4 by URL .* use GoogleAI for video, or send video frames as images/,
+      ),
+    );
+    assert.throws(
+      () => convertToAnthropicMessages([{ role: "user", content: [video] }]),
+      refuses(
+        "messages[0].content[0]",
+        /Claude cannot take video\/mp4 .* use GoogleAI for video and audio, or send video frames as images/,
+      ),
+    );
+    assert.throws(
+      () => convertToAnthropicMessages([{ role: "user", content: [parts[2]!] }]),
+      refuses("messages[0].content[0]", /Claude cannot take audio\/wav/),
+    );
+  });
+
+  it("tool results with media: Claude gets image blocks, OpenAI a text description", () => {
+    const history = [
+      { role: "user" as const, content: "show me" },
+      {
+        role: "assistant" as const,
+        content: "",
+        tool_calls: [{ id: "t1", tool: { name: "frame", arguments: {} }, type: "function" as const }],
+      },
+      {
+        role: "tool" as const,
+        tool_call_id: "t1",
+        content: tool_result_parts([{ type: "text", text: "frame 1:" }, parts[0]!]).parts,
+      },
+    ];
+    const openai = convertToOpenAIMessages(history);
+    assert.equal(openai[2]!.content, "frame 1:\n[image: image/png, 70 bytes]");
+    const claude = convertToAnthropicMessages(history);
+    const result = claude.messages[2]!.content[0] as { content: Array<{ type: string }> };
+    assert.deepStrictEqual(
+      result.content.map((block) => block.type),
+      ["text", "image"],
+    );
+  });
+});
