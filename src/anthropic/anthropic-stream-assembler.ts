@@ -116,6 +116,40 @@ export class AnthropicStreamAssembler {
       }
       case "message_stop":
         this.#stopped = true;
+        return;
+      case "message": {
+        // A proxy that ignored `stream: true` answered with the whole message: it is the answer.
+        if (!Array.isArray(event["content"])) throw this.#invalid("message event without a content array");
+        if (typeof event["model"] === "string") this.#model = event["model"];
+        if (typeof event["id"] === "string") this.#id = event["id"];
+        if (isRecord(event["usage"])) this.#usage = { ...event["usage"] };
+        if (typeof event["stop_reason"] === "string") this.#stopReason = event["stop_reason"];
+        for (const block of event["content"]) {
+          if (!isRecord(block)) continue;
+          this.#done.push({ ...block });
+          if (block["type"] === "text" && typeof block["text"] === "string" && block["text"] !== "")
+            emit({ type: "text-delta", text: block["text"] });
+          else if (
+            block["type"] === "thinking" &&
+            typeof block["thinking"] === "string" &&
+            block["thinking"] !== ""
+          )
+            emit({ type: "reasoning-delta", text: block["thinking"] });
+          else if (block["type"] === "tool_use" && !(this.options.jsonMode && block["name"] === JSON_TOOL)) {
+            const input = block["input"];
+            emit({
+              type: "tool-call",
+              tool_call: toToolCall({
+                id: typeof block["id"] === "string" ? block["id"] : "",
+                name: String(block["name"] ?? ""),
+                rawArguments: typeof input === "string" ? input : JSON.stringify(input ?? {}),
+              }),
+            });
+          }
+        }
+        this.#stopped = true;
+        return;
+      }
     }
     // `ping` and event types added later carry nothing to assemble.
   }

@@ -1,3 +1,4 @@
+import { requireConversation } from "../core/require-conversation.js";
 import { checkNumber } from "../core/check-number.js";
 import type { ChatCompletionOptions } from "../core/chat-options.js";
 import { isRecord } from "../core/is-record.js";
@@ -140,6 +141,7 @@ export function buildAnthropicRequest(options: {
     Number.MAX_SAFE_INTEGER,
     true,
   );
+  requireConversation(options.messages);
   const { system, messages } = convertToAnthropicMessages(options.messages);
   const request: AnthropicRequest = { model, max_tokens: maxTokens, messages };
   if (system.length > 0) request.system = system;

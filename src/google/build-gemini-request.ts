@@ -1,3 +1,4 @@
+import { requireConversation } from "../core/require-conversation.js";
 import { checkNumber } from "../core/check-number.js";
 import type { ChatCompletionOptions } from "../core/chat-options.js";
 import { isRecord } from "../core/is-record.js";
@@ -227,6 +228,7 @@ export function buildGeminiRequest(options: {
   const thinking = thinkingConfig(model, call, defaults);
   if (thinking) generation.thinkingConfig = thinking;
 
+  requireConversation(options.messages);
   const body: GeminiRequest = { ...convertToGeminiContents(options.messages), generationConfig: generation };
   checkInlineLimit(body);
   Object.assign(

@@ -1,3 +1,4 @@
+import { requireConversation } from "../core/require-conversation.js";
 import { checkNumber } from "../core/check-number.js";
 import type { ChatCompletionOptions } from "../core/chat-options.js";
 import type { ChatMessage, ResponseFormat } from "../core/messages.js";
@@ -94,6 +95,7 @@ export function buildOpenAIRequest(options: {
       "include_thoughts",
       "is Gemini's thought summaries; OpenAI-compatible servers that send reasoning give it in res.reasoning unasked",
     );
+  requireConversation(options.messages);
   const request: WireChatRequest = { model, messages: convertToOpenAIMessages(options.messages) };
   const maxTokens = checkNumber(
     "max_tokens",

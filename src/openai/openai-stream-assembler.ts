@@ -133,6 +133,8 @@ export class OpenAIStreamAssembler {
       if (!isRecord(choice) || (choice.index ?? 0) !== 0) continue;
       const delta = choice.delta ?? choice.message;
       if (isRecord(delta)) {
+        if (delta.content !== undefined && delta.content !== null && typeof delta.content !== "string")
+          throw this.#invalid(`delta.content is a ${typeof delta.content}, not a string or null`);
         if (typeof delta.content === "string" && delta.content !== "") {
           this.#content += delta.content;
           emit({ type: "text-delta", text: delta.content });

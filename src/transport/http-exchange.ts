@@ -108,6 +108,18 @@ export class HttpExchange implements Dispatcher.DispatchHandler {
     return chunks.length === 1 ? chunks[0]!.toString("utf8") : Buffer.concat(chunks).toString("utf8");
   }
 
+  /**
+   * The first chunk of a streaming exchange's body, waiting for it (`undefined` when the body is
+   * empty or the exchange failed); it stays to be read by {@link batches}.
+   */
+  async peek(): Promise<Buffer | undefined> {
+    while (this.#chunks.length === 0 && !this.#ended && !this.#failure)
+      await new Promise<void>((resolve) => {
+        this.#wake = resolve;
+      });
+    return this.#chunks[0];
+  }
+
   /** The body of a streaming exchange, in batches of chunks as they arrive. Stops the request if left early. */
   async *batches(): AsyncGenerator<Buffer[], void, undefined> {
     try {

@@ -35,7 +35,10 @@ export async function* readSseJson(options: {
       message: `${exchange.status} response is HTML, not an event stream`,
     });
   }
-  if (type.includes("application/json")) {
+  if (
+    type.includes("application/json") ||
+    (!type.includes("event-stream") && (await startsLikeJson(exchange)))
+  ) {
     const chunks: Buffer[] = [];
     for await (const batch of batches) chunks.push(...batch);
     try {
@@ -130,4 +133,19 @@ function errorOfFrame(data: string): unknown {
   } catch {
     return { message: data };
   }
+}
+
+/**
+ * Whether a body that is not labelled as an event stream (`text/plain`, none) holds JSON: a server
+ * that ignored `stream: true` and mislabelled its one answer. Looks at the first bytes only; they
+ * stay in the exchange for the reader.
+ */
+async function startsLikeJson(exchange: HttpExchange): Promise<boolean> {
+  const first = await exchange.peek();
+  if (first === undefined) return false;
+  const text = first
+    .toString("utf8", 0, Math.min(first.length, 64))
+    .replace(/^\uFEFF/, "")
+    .trimStart();
+  return text.startsWith("{") || text.startsWith("[");
 }

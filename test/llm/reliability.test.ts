@@ -2,10 +2,17 @@ import assert from "node:assert/strict";
 import { getEventListeners } from "node:events";
 import { createServer, type Server, type Socket } from "node:net";
 import { after, before, describe, it } from "node:test";
-import { AnthropicAIConfig, LLMResponseStatus, type RunnableTool } from "../../src/index.js";
+import {
+  AnthropicAIConfig,
+  InvalidArgumentError,
+  LLMResponseStatus,
+  type RunnableTool,
+} from "../../src/index.js";
+import { claudeFor } from "../helpers/claude.js";
+import { geminiFor } from "../helpers/gemini.js";
 import { LocalRateBudget } from "../../src/budgets/local-rate-budget.js";
 import { clientFor, HELLO, TEST_KEY, timed } from "../helpers/client.js";
-import { completion, delayed, hang, json, ok } from "../helpers/handlers.js";
+import { completion, delayed, hang, json, ok, raw } from "../helpers/handlers.js";
 import { chunk, frame, sse, usageChunk } from "../helpers/sse.js";
 import { type TestServer, useTestServer } from "../helpers/test-server.js";
 
@@ -363,5 +370,83 @@ describe("smaller faults", () => {
     } finally {
       process.off("warning", onWarning);
     }
+  });
+});
+
+describe("one message, one behaviour on every provider", () => {
+  let server: TestServer;
+  useTestServer((started) => {
+    server = started;
+  });
+
+  it("a conversation of only system messages, and an empty assistant turn, are refused the same way by all three", async () => {
+    const clients = [clientFor(server), claudeFor(server), geminiFor(server)];
+    for (const llm of clients) {
+      await assert.rejects(
+        llm.chat_completions([{ role: "system", content: "You are terse." }]),
+        (error: unknown) =>
+          error instanceof InvalidArgumentError &&
+          error.argument === "messages" &&
+          /needs a user message/.test(error.message),
+        llm.config.llm_type,
+      );
+      await assert.rejects(
+        llm.chat_completions([
+          { role: "user", content: "hi" },
+          { role: "assistant", content: "" },
+          { role: "user", content: "again" },
+        ]),
+        (error: unknown) =>
+          error instanceof InvalidArgumentError &&
+          error.argument === "messages[1].content" &&
+          /an assistant turn needs text or tool calls/.test(error.message),
+        llm.config.llm_type,
+      );
+    }
+    assert.equal(server.requests.length, 0);
+  });
+});
+
+describe("streams answered with one JSON body, or with content that is not text", () => {
+  let server: TestServer;
+  useTestServer((started) => {
+    server = started;
+  });
+
+  it("a Claude stream answered with one JSON message (a proxy ignoring stream: true) gives that answer", async () => {
+    server.script(
+      json(200, {
+        id: "msg_1",
+        type: "message",
+        role: "assistant",
+        model: "claude-haiku-4-5",
+        content: [{ type: "text", text: "whole answer" }],
+        stop_reason: "end_turn",
+        usage: { input_tokens: 4, output_tokens: 2 },
+      }),
+    );
+    const stream = claudeFor(server).stream_chat_completions(HELLO);
+    const parts: string[] = [];
+    for await (const part of stream) parts.push(part.type);
+    const res = await stream.response;
+    assert.equal(res.status, LLMResponseStatus.SUCCESS);
+    assert.equal(res.content, "whole answer");
+    assert.equal(res.total_tokens, 6);
+    assert.deepStrictEqual(parts, ["text-delta", "finish"]);
+  });
+
+  it("a JSON answer sent as text/plain to an OpenAI stream is read as the answer, not retried as a cut stream", async () => {
+    server.script(raw(200, JSON.stringify(completion("plain json")), { "content-type": "text/plain" }));
+    const res = await clientFor(server, { max_retries: 3 }).stream_chat_completions(HELLO).response;
+    assert.equal(res.status, LLMResponseStatus.SUCCESS);
+    assert.equal(res.content, "plain json");
+    assert.equal(server.requests.length, 1);
+  });
+
+  it("content: 42 is invalid_response on a stream, as without one", async () => {
+    server.script(sse(frame([chunk({ content: 42 }, "stop")])));
+    const res = await clientFor(server, { max_retries: 0 }).stream_chat_completions(HELLO).response;
+    assert.equal(res.error?.kind, "invalid_response");
+    assert.match(res.error?.message ?? "", /delta.content is a number/);
   });
 });

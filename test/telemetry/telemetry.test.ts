@@ -14,12 +14,12 @@ import {
   type ReadableSpan,
   SimpleSpanProcessor,
 } from "@opentelemetry/sdk-trace-base";
-import { LLMResponseStatus } from "../../src/index.js";
+import { FallbackLLM, LLMResponseStatus } from "../../src/index.js";
 import { clientFor, HELLO, TEST_KEY } from "../helpers/client.js";
 import { geminiFor } from "../helpers/gemini.js";
 import { completion, json } from "../helpers/handlers.js";
 import { chunk, frame, sse } from "../helpers/sse.js";
-import { type TestServer, useTestServer } from "../helpers/test-server.js";
+import { TestServer, useTestServer } from "../helpers/test-server.js";
 
 // A real OpenTelemetry SDK, in memory, registered for this test process only.
 const spans = new InMemorySpanExporter();
@@ -304,5 +304,47 @@ describe("OpenTelemetry: retries, waits, aborts, and where spans go", () => {
     assert.equal(attributes["gen_ai.usage.input_tokens"], 9);
     assert.equal(attributes["gen_ai.usage.output_tokens"], 5);
     assert.deepStrictEqual(attributes["gen_ai.response.finish_reasons"], ["stop"]);
+  });
+
+  it("FallbackLLM: one chat span per member tried, under the call's fallback span, the failed one with its error", async () => {
+    spans.reset();
+    const second = await TestServer.start();
+    try {
+      server.script(json(503, { error: { message: "down", type: "server_error" } }));
+      second.script(json(200, completion("from the second")));
+      const llm = new FallbackLLM([clientFor(server, { max_retries: 0 }), clientFor(second)]);
+      const res = await llm.chat_completions(HELLO);
+      assert.equal(res.content, "from the second");
+      const parent = finished().find((span) => span.name === "fallback")!;
+      const chats = finished().filter((span) => span.name.startsWith("chat "));
+      assert.equal(chats.length, 2);
+      assert.ok(chats.every((span) => span.parentSpanContext?.spanId === parent.spanContext().spanId));
+      assert.deepStrictEqual(
+        chats.map((span) => attributesOf(span)["error.type"]),
+        ["server_error", undefined],
+      );
+    } finally {
+      await second.close();
+    }
+  });
+
+  it("an MCP tool's execute_tool span names its server and its own name there", async () => {
+    spans.reset();
+    const call = completion(null);
+    const choice = (call["choices"] as Array<Record<string, unknown>>)[0]!;
+    choice["message"] = {
+      role: "assistant",
+      content: null,
+      tool_calls: [{ id: "c1", type: "function", function: { name: "videodb_search", arguments: "{}" } }],
+    };
+    choice["finish_reason"] = "tool_calls";
+    server.script(json(200, call), json(200, completion("done")));
+    await clientFor(server).run_tools(HELLO, {
+      tools: [{ name: "videodb_search", mcp: { server: "videodb", name: "search" }, execute: () => "[]" }],
+    });
+    const tool = finished().find((span) => span.name === "execute_tool videodb_search")!;
+    assert.equal(attributesOf(tool)["gen_ai.tool.type"], "extension");
+    assert.equal(attributesOf(tool)["director_llm.mcp.server"], "videodb");
+    assert.equal(attributesOf(tool)["director_llm.mcp.tool"], "search");
   });
 });
