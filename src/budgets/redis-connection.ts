@@ -169,7 +169,7 @@ export class RedisConnection {
     this.#inOutage = true;
     const reason = error instanceof Error ? error.message : String(error);
     process.emitWarning(
-      `Redis at ${redactRedisUrl(this.#url)} is unavailable (${redactSecrets(reason, [this.#url])}); rate budgets fall back to this process until it answers again`,
+      `Redis at ${redactRedisUrl(this.#url)} is unavailable (${redactSecrets(describeRedisError(reason, this.#url, this.#everConnected), [this.#url])}); rate budgets fall back to this process until it answers again`,
       { code: "DIRECTOR_LLM_REDIS_UNAVAILABLE" },
     );
   }
@@ -218,4 +218,29 @@ export function redisConnectionFor(url: string): RedisConnection {
     connections.set(url, connection);
   }
   return connection;
+}
+
+/**
+ * What a Redis failure means for the person who set `redis_url`: a missing or wrong password, a
+ * port nothing listens on, TLS to a plain port, each with what to set. Other failures as they are.
+ */
+export function describeRedisError(reason: string, url: string, everConnected: boolean): string {
+  let hasPassword = false;
+  let tls = false;
+  try {
+    const parsed = new URL(url);
+    hasPassword = parsed.password !== "" || parsed.username !== "";
+    tls = parsed.protocol === "rediss:";
+  } catch {}
+  // With a wrong password the AUTH reply (WRONGPASS) may lose the race to the first command's
+  // NOAUTH: both mean the same to whoever set redis_url.
+  if (/NOAUTH|unauthenticated|Authentication required|WRONGPASS|invalid username-password|invalid password/i.test(reason))
+    return hasPassword
+      ? "the server refused the user name or password in redis_url"
+      : "the server needs a password: put it in redis_url (redis://:PASSWORD@host:port)";
+  if (/ECONNREFUSED/.test(reason) || (!everConnected && /Connection is closed/i.test(reason)))
+    return `${reason}: nothing accepted a connection there; check the host and port in redis_url`;
+  if (tls && !everConnected && /no reply within|timed? ?out|wrong version number|EPROTO/i.test(reason))
+    return `${reason}: redis_url is rediss:// (TLS); is the server speaking TLS on that port? Use redis:// for a plain one`;
+  return reason;
 }

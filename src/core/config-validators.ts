@@ -87,9 +87,10 @@ export function validateRedisUrl(
 export function redactRedisUrl(value: string): string {
   try {
     const url = new URL(value);
-    if (url.username !== "") url.username = "[redacted]";
-    if (url.password !== "") url.password = "[redacted]";
-    return url.toString();
+    // URL encodes brackets in credentials (`%5Bredacted%5D`): a plain marker reads better.
+    if (url.username !== "") url.username = "REDACTED";
+    if (url.password !== "") url.password = "REDACTED";
+    return url.toString().replace(/REDACTED/g, "[redacted]");
   } catch {
     return "[redacted]";
   }

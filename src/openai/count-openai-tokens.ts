@@ -259,6 +259,8 @@ export async function countOpenAITokensAsync(
   request: Pick<WireChatRequest, "messages" | "tools">,
   encoding: TokenEncoding,
   stop: () => void,
+  /** Stop once the count passes this (a prompt that cannot fit need not be counted to its end). */
+  limit = Number.POSITIVE_INFINITY,
 ): Promise<number> {
   const count = counter(encoding);
   const parts = collectPrompt(request);
@@ -266,6 +268,7 @@ export async function countOpenAITokensAsync(
   let sinceYield = 0;
   for (const piece of promptPieces(parts)) {
     tokens += count(piece);
+    if (tokens > limit) return tokens;
     sinceYield += piece.length;
     if (sinceYield >= SLICE_CHARS) {
       sinceYield = 0;

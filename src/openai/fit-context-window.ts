@@ -13,7 +13,8 @@ import type { WireChatRequest } from "./openai-chat-api.js";
  */
 export function fitContextWindow(options: {
   payload: WireChatRequest;
-  promptTokens: () => Promise<number>;
+  /** Counts the prompt, stopping once the count passes `limit`. */
+  promptTokens: (limit: number) => Promise<number>;
   warnings: string[];
 }): Promise<void> | undefined {
   const { payload } = options;
@@ -30,7 +31,7 @@ export function fitContextWindow(options: {
 
 /** The exact check, for a prompt the upper bound could not clear. */
 async function fitExactly(
-  options: { payload: WireChatRequest; promptTokens: () => Promise<number>; warnings: string[] },
+  options: { payload: WireChatRequest; promptTokens: (limit: number) => Promise<number>; warnings: string[] },
   fit: {
     key: "max_tokens" | "max_completion_tokens";
     budget: number;
@@ -40,7 +41,8 @@ async function fitExactly(
 ): Promise<void> {
   const { payload, warnings } = options;
   const { key, budget, inputLimit, contextWindow } = fit;
-  const prompt = await options.promptTokens();
+  const most = Math.min(inputLimit, contextWindow - 1);
+  const prompt = await options.promptTokens(most);
   if (prompt > inputLimit || prompt >= contextWindow) {
     const limit =
       prompt > inputLimit && inputLimit < contextWindow
@@ -48,7 +50,7 @@ async function fitExactly(
         : `maximum context length is ${contextWindow}`;
     throw new LLMError({
       kind: "context_length_exceeded",
-      message: `This model's ${limit} tokens. However, your messages resulted in ${prompt} tokens (counted exactly before sending; nothing was sent).`,
+      message: `This model's ${limit} tokens. However, your messages resulted in more than ${most} tokens (counted exactly before sending, up to the limit; nothing was sent).`,
       code: "context_length_exceeded",
     });
   }

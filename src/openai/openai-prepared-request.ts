@@ -50,7 +50,22 @@ export class OpenAIPreparedRequest implements PreparedRequest {
   check(stop: () => void): Promise<void> | undefined {
     return fitContextWindow({
       payload: this.payload,
-      promptTokens: () => this.prompt_tokens(stop),
+      // Counting stops once past what can fit: a prompt too long is refused without being counted
+      // to its end (a count that stopped early is never kept for pacing: nothing is sent).
+      promptTokens: (limit) => {
+        if (this.#counted !== undefined) return this.#counted;
+        const counting = countOpenAITokensAsync(
+          this.payload,
+          getModelInfo(this.model)?.encoding ?? "o200k_base",
+          stop,
+          limit,
+        );
+        this.#counted = counting.then((tokens) => {
+          if (tokens > limit) this.#counted = undefined;
+          return tokens;
+        });
+        return this.#counted;
+      },
       warnings: this.warnings,
     });
   }

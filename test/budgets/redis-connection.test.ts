@@ -38,3 +38,54 @@ describe("one Redis connection per process", () => {
     assert.equal(await clients(redis.port), 0);
   });
 });
+
+describe("Redis misconfiguration says what is wrong and what to set", () => {
+  let redis: RedisServer;
+  before(async () => {
+    redis = await RedisServer.start();
+    await redisCommand(redis.port, "CONFIG", "SET", "requirepass", "s3cret-pass");
+  });
+  after(() => redis.stop());
+
+  /** The warning a connection to `url` emits, from a real connection attempt. */
+  async function warningFor(url: string): Promise<string> {
+    const warnings: string[] = [];
+    const listen = (warning: Error) => warnings.push(warning.message);
+    process.on("warning", listen);
+    try {
+      const connection = new RedisConnection(url);
+      await connection.command("PING");
+      await connection.close();
+      await new Promise((resolve) => setImmediate(resolve));
+      return warnings.join("\n");
+    } finally {
+      process.off("warning", listen);
+    }
+  }
+
+  it("no password, a wrong password, a port nothing listens on, TLS to a plain port; the password never shows", async () => {
+    assert.match(
+      await warningFor(`redis://127.0.0.1:${redis.port}`),
+      /the server needs a password: put it in redis_url/,
+    );
+    const wrong = await warningFor(`redis://:wrong-pass@127.0.0.1:${redis.port}`);
+    assert.match(wrong, /refused the user name or password in redis_url/);
+    assert.match(wrong, /redis:\/\/:\[redacted\]@127\.0\.0\.1/);
+    assert.ok(!wrong.includes("wrong-pass"));
+    const closed = await freePortNumber();
+    assert.match(
+      await warningFor(`redis://127.0.0.1:${closed}`),
+      /nothing accepted a connection there; check the host and port/,
+    );
+    assert.match(
+      await warningFor(`rediss://127.0.0.1:${redis.port}`),
+      /is the server speaking TLS on that port\?/,
+    );
+  });
+});
+
+/** A loopback port nothing listens on. */
+async function freePortNumber(): Promise<number> {
+  const { freePort } = await import("../helpers/redis-server.js");
+  return freePort();
+}

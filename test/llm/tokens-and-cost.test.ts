@@ -95,7 +95,7 @@ describe("the context window is checked before sending", () => {
     assert.equal(response.error?.attempts, 0);
     assert.match(
       response.error?.message ?? "",
-      /^This model's maximum context length is 8192 tokens\. However, your messages resulted in 90\d\d tokens/,
+      /^This model's maximum context length is 8192 tokens\. However, your messages resulted in more than 8191 tokens/,
     );
     assert.equal(server.requests.length, 0);
     const streamed = await clientFor(server, { chat_model: "gpt-4" }).stream_chat_completions(huge).response;

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { getModelInfo, OPENAI_MODELS, OPENAI_PRICES, PRICES_AS_OF } from "../../src/index.js";
+import { countOpenAITokensAsync } from "../../src/openai/count-openai-tokens.js";
 import { fitContextWindow } from "../../src/openai/fit-context-window.js";
 import { costOf } from "../../src/openai/openai-prices.js";
 
@@ -56,11 +57,17 @@ describe("the model and price tables", () => {
       (error: Error & { kind?: string }) =>
         error.kind === "context_length_exceeded" &&
         error.message.startsWith(
-          "This model's maximum prompt length is 272000 tokens. However, your messages resulted in 300007 tokens",
+          "This model's maximum prompt length is 272000 tokens. However, your messages resulted in more than 272000 tokens",
         ),
     );
     const fits = { ...payload, messages: [{ role: "user" as const, content: "word ".repeat(200_000) }] };
     await fitContextWindow({ payload: fits, promptTokens: async () => 200_007, warnings: [] });
     assert.equal(fits.max_completion_tokens, 1_000);
+  });
+
+  it("counting stops once past the limit: a 2 MB prompt is not counted to its end", async () => {
+    const request = { messages: [{ role: "user" as const, content: "word ".repeat(400_000) }] };
+    const limited = await countOpenAITokensAsync(request, "o200k_base", () => {}, 8_191);
+    assert.ok(limited > 8_191 && limited < 8_191 + 70_000, `stopped at ${limited}`);
   });
 });
