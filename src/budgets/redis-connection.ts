@@ -234,7 +234,11 @@ export function describeRedisError(reason: string, url: string, everConnected: b
   } catch {}
   // With a wrong password the AUTH reply (WRONGPASS) may lose the race to the first command's
   // NOAUTH: both mean the same to whoever set redis_url.
-  if (/NOAUTH|unauthenticated|Authentication required|WRONGPASS|invalid username-password|invalid password/i.test(reason))
+  if (
+    /NOAUTH|unauthenticated|Authentication required|WRONGPASS|invalid username-password|invalid password/i.test(
+      reason,
+    )
+  )
     return hasPassword
       ? "the server refused the user name or password in redis_url"
       : "the server needs a password: put it in redis_url (redis://:PASSWORD@host:port)";

@@ -2,10 +2,13 @@
 import { fstatSync, readFileSync } from "node:fs";
 import { runCli } from "./run-cli.js";
 
-// A reader that went away (`director-llm models | head -1`) is not an error.
+// stdout failing: a reader that went away from a listing (`director-llm models | head -1`) is not
+// an error; an answer that could not be written (a closed pipe, a full disk) is, said in one line.
 process.stdout.on("error", (error: NodeJS.ErrnoException) => {
-  if (error.code === "EPIPE") process.exit(0);
-  throw error;
+  if (error.code === "EPIPE" && process.argv[2] !== "chat") process.exit(0);
+  const why = error.code === "EPIPE" ? "stdout was closed" : `${error.code ?? "error"}: ${error.message}`;
+  process.stderr.write(`director-llm: the answer could not be written to stdout (${why})\n`);
+  process.exit(1);
 });
 
 /** Piped text (`cat doc.txt | director-llm chat ...`) or a file (`< doc.txt`), never a terminal or socket. */

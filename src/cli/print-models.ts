@@ -85,9 +85,8 @@ export function printModels(
   stdout: NodeJS.WritableStream,
   options: { provider?: Provider | undefined; json?: boolean } = {},
 ): number {
-  const selected = rows().filter(
-    (row) => options.provider === undefined || row.provider === options.provider,
-  );
+  const only = options.provider === undefined ? undefined : rowProvider(options.provider);
+  const selected = rows().filter((row) => only === undefined || row.provider === only);
   if (options.json) {
     stdout.write(`${JSON.stringify(selected, null, 2)}\n`);
     return 0;

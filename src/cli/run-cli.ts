@@ -57,6 +57,9 @@ function usageFailure(io: CliIo, message: string, usage = false): number {
 }
 
 /** Runs the CLI and returns its exit code. A thin shell over the public API. */
+/** The flag that sets each config option, for messages about a value the user typed. */
+const FLAG_OF = { temperature: "temperature", max_tokens: "max-tokens", api_base: "api-base" } as const;
+
 export async function runCli(io: CliIo): Promise<number> {
   let parsed: ReturnType<typeof parseCliArgs>;
   try {
@@ -115,10 +118,20 @@ export async function runCli(io: CliIo): Promise<number> {
     };
   } catch (error) {
     if (!(error instanceof UsageError || error instanceof ConfigError)) throw error;
-    const code = usageFailure(io, error.message);
+    // A value given by a flag is named by its flag, not by the config option it sets.
+    const flag = error instanceof ConfigError ? FLAG_OF[error.option as keyof typeof FLAG_OF] : undefined;
+    const message =
+      flag !== undefined && values[flag] !== undefined
+        ? `--${flag} ${error.message.replace(/^Invalid config "[^"]+": /, "").replace(/; set the .*$/, "")}`
+        : error.message;
+    const code = usageFailure(io, message);
     if (error instanceof ConfigError && error.option === "api_key")
       io.stderr.write(`hint: export ${prefix}_API_KEY=... (or any non-empty key for a local server)\n`);
-    if (error instanceof ConfigError && error.option === "api_base" && /http/.test(error.message))
+    if (
+      error instanceof ConfigError &&
+      error.option === "api_base" &&
+      /plain http is allowed only on loopback/.test(error.message)
+    )
       io.stderr.write("hint: for plain http to a host that is not loopback, add --allow-insecure-http\n");
     return code;
   }

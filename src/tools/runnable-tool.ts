@@ -49,16 +49,17 @@ export interface ToolStep {
   tool_calls: ToolCallRecord[];
 }
 
+/** A tool of any argument type. */
+// biome-ignore lint/suspicious/noExplicitAny: each tool has its own argument type
+type AnyTool = RunnableTool<any>;
+
 /** Options of `run_tools` and `stream_run_tools`: the tools, the loop's limits and hooks, and every option of `chat_completions`. */
 export interface RunToolsOptions extends Omit<ChatCompletionOptionsInput, "tools"> {
   /**
    * The tools, or a function that gives them (sync or async), asked again before each model call:
    * `tools: () => server.tools()` picks up an MCP server's changed tool list between steps.
    */
-  // biome-ignore lint/suspicious/noExplicitAny: each tool has its own argument type
-  tools:
-    | ReadonlyArray<RunnableTool<any>>
-    | (() => ReadonlyArray<RunnableTool<any>> | Promise<ReadonlyArray<RunnableTool<any>>>);
+  tools: ReadonlyArray<AnyTool> | (() => ReadonlyArray<AnyTool> | Promise<ReadonlyArray<AnyTool>>);
   /** Model calls at most. @default 10 */
   max_steps?: number;
   /** Tool calls of one turn run at once, at most. @default 4 */

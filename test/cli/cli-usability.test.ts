@@ -279,4 +279,28 @@ describe("the CLI with --provider anthropic", () => {
     assert.equal(run.code, 2);
     assert.match(run.stderr, /ANTHROPIC_API_KEY/);
   });
+
+  it("a flag's bad value names the flag; ftp:// is not an http problem; stdout full or closed is a failure, said in one line", async () => {
+    const hot = await runCli(["chat", "--temperature", "3", "hi"], { env: { OPENAI_API_KEY: TEST_KEY } });
+    assert.equal(hot.code, 2);
+    assert.equal(hot.stderr.split("\n")[0], "director-llm: --temperature must be between 0 and 2 (got 3)");
+    const ftp = await runCli(["chat", "--api-base", "ftp://127.0.0.1/v1", "hi"], {
+      env: { OPENAI_API_KEY: TEST_KEY },
+    });
+    assert.equal(ftp.code, 2);
+    assert.match(ftp.stderr, /--api-base must use http or https/);
+    assert.doesNotMatch(ftp.stderr, /allow-insecure-http/);
+    const openaiEnv = { OPENAI_API_KEY: TEST_KEY, OPENAI_API_BASE: `${server.url}/v1` };
+    server.script(json(200, completion("an answer")));
+    const full = await runShell("$CLI chat --no-stream hi > /dev/full", openaiEnv);
+    assert.equal(full.code, 1);
+    assert.match(full.stderr, /^director-llm: the answer could not be written to stdout \(ENOSPC: /m);
+    assert.doesNotMatch(full.stderr, /\n\s+at /, "no stack trace");
+    const closed = await runShell(
+      `bash -c '$CLI chat --no-stream hi | (exec 0<&-; true); echo "status=\${PIPESTATUS[0]}" >&2'`,
+      openaiEnv,
+    );
+    assert.match(closed.stderr, /the answer could not be written to stdout \(stdout was closed\)/);
+    assert.match(closed.stderr, /status=1/);
+  });
 });
