@@ -215,10 +215,7 @@ export function buildGeminiRequest(options: {
       jsonText(schema, "response_format.json_schema.schema");
       generation.responseMimeType = "application/json";
       generation.responseJsonSchema = geminiJsonSchema(schema);
-      if (format.json_schema.strict === true)
-        warnings.push(
-          "response_format: strict is not sent (Gemini follows responseJsonSchema without a strict flag)",
-        );
+      // `strict` has no Gemini field: Gemini follows responseJsonSchema as given.
     } else if (format.type !== "text")
       throw new InvalidArgumentError(
         "response_format.type",

@@ -4,6 +4,7 @@ import { LLMError } from "../core/llm-error.js";
 import { type LLMResponse, LLMResponseStatus } from "../core/llm-response.js";
 import type { ChatMessage } from "../core/messages.js";
 import { InvalidArgumentError } from "../core/usage-errors.js";
+import { nullsToUndefined, toStrictSchema } from "../schema/strict-schema.js";
 import {
   compileToolSchema,
   hasJsonSchemaValidator,
@@ -41,6 +42,22 @@ export function structuredOutput(options: ChatCompletionOptions): {
         "response_format: the answer was not validated against the schema (install the optional peer @cfworker/json-schema)",
     };
   const compiled = compileToolSchema(schema, "response_format.json_schema.schema", "output");
+  if (isStandardSchema(schema) && format.json_schema.strict !== false) {
+    // A Standard Schema (zod) goes out in its strict form, strict, as the openai SDK's
+    // zodResponseFormat sends it; an optional field answered as null is absent again before the
+    // schema checks it.
+    const original = compiled.wire;
+    return {
+      call: {
+        ...call,
+        response_format: {
+          ...format,
+          json_schema: { ...format.json_schema, schema: toStrictSchema(original), strict: true },
+        },
+      },
+      check: (value) => compiled.validate(nullsToUndefined(value, original)),
+    };
+  }
   return {
     call: {
       ...call,

@@ -144,3 +144,52 @@ describe("structured output is validated, not trusted", () => {
     );
   });
 });
+
+describe("a zod schema goes out strict, as the openai SDK's zodResponseFormat sends it", () => {
+  let server: TestServer;
+  useTestServer((started) => {
+    server = started;
+  });
+  const Scene = z.object({
+    title: z.string(),
+    mood: z.string().optional(),
+    tags: z.array(z.object({ name: z.string() })),
+  });
+
+  it("every property required, optional ones nullable, no extra properties, strict: true; a null answer for an optional field validates", async () => {
+    server.script(json(200, completion('{"title": "Vault", "mood": null, "tags": [{"name": "heist"}]}')));
+    const res = await clientFor(server).chat_completions(HELLO, {
+      response_format: { type: "json_schema", json_schema: { name: "scene", schema: Scene } },
+    });
+    assert.equal(res.status, LLMResponseStatus.SUCCESS);
+    assert.deepStrictEqual(res.parsed, { title: "Vault", tags: [{ name: "heist" }] });
+    const sent = (
+      server.requests[0]!.body as {
+        response_format: { json_schema: { strict: boolean; schema: Record<string, unknown> } };
+      }
+    ).response_format.json_schema;
+    assert.equal(sent.strict, true);
+    assert.equal(sent.schema["additionalProperties"], false);
+    assert.deepStrictEqual(sent.schema["required"], ["title", "mood", "tags"]);
+    assert.deepStrictEqual((sent.schema["properties"] as Record<string, unknown>)["mood"], {
+      type: ["string", "null"],
+    });
+    const item = (sent.schema["properties"] as Record<string, { items: Record<string, unknown> }>)["tags"]!
+      .items;
+    assert.equal(item["additionalProperties"], false);
+  });
+
+  it("strict: false sends the schema as zod gives it", async () => {
+    server.script(json(200, completion('{"title": "Vault", "tags": []}')));
+    await clientFor(server).chat_completions(HELLO, {
+      response_format: { type: "json_schema", json_schema: { name: "scene", schema: Scene, strict: false } },
+    });
+    const sent = (
+      server.requests[0]!.body as {
+        response_format: { json_schema: { strict: boolean; schema: Record<string, unknown> } };
+      }
+    ).response_format.json_schema;
+    assert.equal(sent.strict, false);
+    assert.deepStrictEqual(sent.schema["required"], ["title", "tags"]);
+  });
+});
