@@ -19,6 +19,8 @@ import type { RedisConnection } from "./redis-connection.js";
 const BUDGET_TTL_MS = 10 * 60_000;
 /** How often a request checks whether the fleet's probe has answered, in ms. */
 const PROBE_POLL_MS = 25;
+/** Longest a waiter follows this process's poller before it asks Redis itself, in ms. */
+const FOLLOW_MAX_MS = 2000;
 
 /**
  * A rate budget shared by every process that uses the same Redis, api_base, key and model. Each
@@ -49,6 +51,9 @@ export class RedisRateBudget implements RateBudget {
     this.#fallback = new LocalRateBudget(options.fixed);
   }
 
+  /** Resolves when this process's poller (see `acquire`) has learned more than "poll". */
+  #pollWait: Promise<void> | undefined;
+
   /** The shared budget may have a token bucket that this process has not seen yet. */
   readonly countsTokens = true;
   readonly shared = true;
@@ -61,19 +66,98 @@ export class RedisRateBudget implements RateBudget {
     const { signal, deadlineAt } = options;
     const id = randomBytes(8).toString("hex");
     const prompt = Math.ceil(options.promptTokens);
-    for (;;) {
-      if (signal?.aborted) throw abortedByCaller(signal);
-      const reply = await this.#run("reserve", [
-        id,
-        prompt + options.maxTokens,
-        this.#probeLeaseMs,
-        this.#fixed?.requests_per_minute ?? "",
-        this.#fixed?.tokens_per_minute ?? "",
-        PROBE_POLL_MS,
-        FIRST_WAVE_REQUESTS,
-        FIRST_WAVE_TOKENS,
-      ]);
-      if (reply === undefined) return this.#fallback.acquire(options);
+    /** This call polls for the fleet's probe on behalf of every waiter of this process. */
+    let polling: (() => void) | undefined;
+    try {
+      for (;;) {
+        if (signal?.aborted) throw abortedByCaller(signal);
+        // While another waiter of this process polls for the fleet's probe, wait for what it
+        // learns instead of asking Redis too: Redis commands grow with requests, not with waiters.
+        if (polling === undefined && this.#pollWait !== undefined) {
+          await this.#followPoll(signal, deadlineAt);
+          continue;
+        }
+        const reply = await this.#reserve(id, prompt, options);
+        if (reply === undefined) return this.#fallback.acquire(options);
+        const [outcome] = reply;
+        if (outcome === "poll" && polling === undefined && this.#pollWait !== undefined) {
+          // Another waiter of this process already polls: follow it.
+          await this.#followPoll(signal, deadlineAt);
+          continue;
+        }
+        if (outcome === "poll" && polling === undefined) {
+          let release = () => {};
+          this.#pollWait = new Promise<void>((resolve) => {
+            release = resolve;
+          });
+          polling = () => {
+            this.#pollWait = undefined;
+            release();
+          };
+        } else if (outcome !== "poll" && polling !== undefined) {
+          polling();
+          polling = undefined;
+        }
+        const granted = await this.#settleReply(reply, id, prompt, options);
+        if (granted !== undefined) return granted;
+      }
+    } finally {
+      polling?.();
+    }
+  }
+
+  /** Waits for this process's poller to learn something (bounded: a lost poller never holds the others). */
+  async #followPoll(signal: AcquireOptions["signal"], deadlineAt: number | undefined): Promise<void> {
+    const wait = this.#pollWait;
+    if (wait === undefined) return;
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<void>((resolve) => {
+      timer = setTimeout(
+        resolve,
+        Math.max(
+          1,
+          Math.min(FOLLOW_MAX_MS, deadlineAt === undefined ? FOLLOW_MAX_MS : deadlineAt - performance.now()),
+        ),
+      );
+    });
+    const aborted = new Promise<never>((_, reject) => {
+      if (signal?.aborted) reject(abortedByCaller(signal));
+      signal?.addEventListener("abort", () => reject(abortedByCaller(signal)), { once: true });
+    });
+    aborted.catch(() => {});
+    try {
+      await Promise.race([wait, bound, aborted]);
+    } finally {
+      clearTimeout(timer);
+    }
+    if (deadlineAt !== undefined && performance.now() >= deadlineAt) throw budgetTimeout();
+  }
+
+  #reserve(id: string, prompt: number, options: AcquireOptions) {
+    return this.#run("reserve", [
+      id,
+      prompt + options.maxTokens,
+      this.#probeLeaseMs,
+      this.#fixed?.requests_per_minute ?? "",
+      this.#fixed?.tokens_per_minute ?? "",
+      PROBE_POLL_MS,
+      FIRST_WAVE_REQUESTS,
+      FIRST_WAVE_TOKENS,
+    ]);
+  }
+
+  /**
+   * Acts on a reservation reply: a probe or a grant is returned (after its wait); a poll waits
+   * and resolves `undefined` (ask again). Deadlines and `maxWaitMs` are checked first.
+   */
+  async #settleReply(
+    reply: [string, number, number],
+    id: string,
+    prompt: number,
+    options: AcquireOptions,
+  ): Promise<Reservation | undefined> {
+    const { signal, deadlineAt } = options;
+    {
       const [outcome, waitMs, tokens] = reply;
       if (outcome === "probe")
         return this.#reservation({
@@ -103,7 +187,7 @@ export class RedisRateBudget implements RateBudget {
           throw error;
         }
       }
-      if (reservation !== undefined) return reservation;
+      return reservation;
     }
   }
 
