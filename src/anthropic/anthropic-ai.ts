@@ -1,5 +1,4 @@
 import type { ChatCompletionOptions } from "../core/chat-options.js";
-import { LLMError } from "../core/llm-error.js";
 import type { LLMResponse } from "../core/llm-response.js";
 import type { ChatMessage } from "../core/messages.js";
 import type { OpenStream, PreparedRequest, SendContext } from "../llm/base-llm.js";
@@ -8,7 +7,7 @@ import { callHeaders } from "../llm/call-headers.js";
 import { openIdleStream } from "../llm/provider-request.js";
 import { normalizeCallOptions } from "../llm/call-limits.js";
 import { firstHeader } from "../transport/http-exchange.js";
-import { type PostRequest, postJson } from "../transport/post-request.js";
+import { postJson } from "../transport/post-request.js";
 import { readSseJson } from "../transport/read-sse-json.js";
 import { AnthropicAIConfig, type AnthropicAIConfigOptions } from "./anthropic-config.js";
 import { anthropicCostOf } from "./anthropic-prices.js";
@@ -72,25 +71,10 @@ export class AnthropicAI extends HttpProvider {
       ...(request.system ? { system: request.system } : {}),
       ...(request.tools ? { tools: request.tools } : {}),
     };
-    const response = await postJson({
-      origin: this.endpoint.origin,
-      path: this.pathOf("/messages/count_tokens"),
-      headers: this.endpoint.jsonHeaders,
-      body: JSON.stringify(body),
-      timeoutMs: Math.round((timeout ?? this.config.timeout) * 1000),
-      timeoutLabel: "timeout",
+    return this.postForNumber(this.pathOf("/messages/count_tokens"), body, "input_tokens", {
       signal,
-      maxResponseBytes: this.config.max_response_bytes,
-      secrets: this.endpoint.secrets,
-    } as PostRequest);
-    const tokens = (response.body as { input_tokens?: unknown } | null)?.input_tokens;
-    if (typeof tokens !== "number")
-      throw new LLMError({
-        kind: "invalid_response",
-        message: "count_tokens answered without input_tokens",
-        status_code: 200,
-      });
-    return tokens;
+      timeout,
+    });
   }
 
   protected override costOf(response: LLMResponse, model: string): number | undefined {

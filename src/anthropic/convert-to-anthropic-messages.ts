@@ -5,6 +5,7 @@ import { describeMedia } from "../core/tool-result-parts.js";
 import type { ChatMessage, DirectorToolCallInput, OpenAIToolCallInput } from "../core/messages.js";
 import { requireContent } from "../core/require-content.js";
 import { InvalidArgumentError } from "../core/usage-errors.js";
+import { toolArgumentsObject } from "../llm/read-tool-definition.js";
 import type { AnthropicBlock, AnthropicMessage, AnthropicTextBlock } from "./anthropic-messages-api.js";
 
 /** An image part's URL as an Anthropic image source: `data:` URLs as base64, others by URL. */
@@ -65,19 +66,6 @@ function toBlocks(content: unknown, path: string, inToolResult = false): Anthrop
   });
 }
 
-/** A tool call's arguments as the object `tool_use.input` must be. */
-function toolInput(args: unknown, path: string): Record<string, unknown> {
-  if (args === undefined || args === "") return {};
-  if (isRecord(args)) return args;
-  if (typeof args === "string") {
-    try {
-      const parsed: unknown = JSON.parse(args);
-      if (isRecord(parsed)) return parsed;
-    } catch {}
-  }
-  throw new InvalidArgumentError(path, "is not a JSON object; Claude's tool_use input must be one");
-}
-
 function toToolUse(call: DirectorToolCallInput | OpenAIToolCallInput, path: string): AnthropicBlock {
   if (!isRecord(call) || typeof call.id !== "string" || call.id === "")
     throw new InvalidArgumentError(`${path}.id`, "a tool call needs a non-empty string id");
@@ -89,7 +77,11 @@ function toToolUse(call: DirectorToolCallInput | OpenAIToolCallInput, path: stri
       type: "tool_use",
       id: call.id,
       name,
-      input: toolInput(call.function.arguments, `${path}.function.arguments`),
+      input: toolArgumentsObject(
+        call.function.arguments,
+        `${path}.function.arguments`,
+        "Claude's tool_use input",
+      ),
     };
   }
   if ("tool" in call && isRecord(call.tool)) {
@@ -97,7 +89,12 @@ function toToolUse(call: DirectorToolCallInput | OpenAIToolCallInput, path: stri
     if (typeof name !== "string" || name === "")
       throw new InvalidArgumentError(`${path}.tool.name`, "is required");
     const args = call.tool.raw_arguments ?? call.tool.arguments;
-    return { type: "tool_use", id: call.id, name, input: toolInput(args, `${path}.tool.arguments`) };
+    return {
+      type: "tool_use",
+      id: call.id,
+      name,
+      input: toolArgumentsObject(args, `${path}.tool.arguments`, "Claude's tool_use input"),
+    };
   }
   throw new InvalidArgumentError(
     path,

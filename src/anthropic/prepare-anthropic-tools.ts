@@ -1,7 +1,6 @@
-import { isRecord } from "../core/is-record.js";
-import { jsonText } from "../core/json-text.js";
 import type { OpenAIToolDefinition, ToolChoice, ToolDefinition } from "../core/messages.js";
 import { InvalidArgumentError } from "../core/usage-errors.js";
+import { readToolDefinition } from "../llm/read-tool-definition.js";
 import { checkToolChoice } from "../llm/check-tool-choice.js";
 import type { AnthropicTool, AnthropicToolChoice } from "./anthropic-messages-api.js";
 
@@ -12,33 +11,16 @@ function prepareTool(
   index: number,
   warnings: string[],
 ): AnthropicTool {
-  const path = `tools[${index}]`;
-  if (!isRecord(tool)) throw new InvalidArgumentError(path, "a tool must be an object");
-  const isNative = "function" in tool && isRecord(tool.function);
-  if (isNative && tool.type !== "function")
-    throw new InvalidArgumentError(
-      `${path}.type`,
-      `only "function" tools are supported (got ${JSON.stringify(tool.type)})`,
-    );
-  const definition = isNative ? (tool as OpenAIToolDefinition).function : (tool as ToolDefinition);
-  const base = isNative ? `${path}.function` : path;
-  if (typeof definition.name !== "string" || !NAME_PATTERN.test(definition.name))
-    throw new InvalidArgumentError(`${base}.name`, "must be 1-64 characters of a-z, A-Z, 0-9, _ or -");
-  const schema = definition.parameters ?? { type: "object", properties: {} };
-  if (!isRecord(schema)) throw new InvalidArgumentError(`${base}.parameters`, "must be a JSON Schema object");
-  jsonText(schema, `${base}.parameters`);
-  if (schema["type"] !== undefined && schema["type"] !== "object")
-    throw new InvalidArgumentError(
-      `${base}.parameters.type`,
-      `a tool's parameters are an object schema (got type ${JSON.stringify(schema["type"])})`,
-    );
-  const strict = definition.strict ?? (isNative ? (tool as OpenAIToolDefinition).strict : undefined);
-  if (strict === true)
+  const read = readToolDefinition(tool, index, {
+    pattern: NAME_PATTERN,
+    rule: "must be 1-64 characters of a-z, A-Z, 0-9, _ or -",
+  });
+  if (read.strict === true)
     warnings.push(
-      `tool ${definition.name}: strict is not sent (Claude's tools have no strict mode); the schema still guides the model`,
+      `tool ${read.name}: strict is not sent (Claude's tools have no strict mode); the schema still guides the model`,
     );
-  const wire: AnthropicTool = { name: definition.name, input_schema: { type: "object", ...schema } };
-  if (definition.description !== undefined) wire.description = definition.description;
+  const wire: AnthropicTool = { name: read.name, input_schema: { type: "object", ...read.schema } };
+  if (read.description !== undefined) wire.description = read.description;
   return wire;
 }
 

@@ -4,6 +4,7 @@ import { parseDataUrl, resolveMediaPart } from "../core/media-part.js";
 import type { ChatMessage, DirectorToolCallInput, OpenAIToolCallInput } from "../core/messages.js";
 import { requireContent } from "../core/require-content.js";
 import { InvalidArgumentError } from "../core/usage-errors.js";
+import { toolArgumentsObject } from "../llm/read-tool-definition.js";
 import type { GeminiContent, GeminiPart } from "./gemini-api.js";
 
 /** Media types of image URLs given without one (OpenAI's `image_url`), by extension. */
@@ -111,19 +112,6 @@ function toParts(content: unknown, path: string): GeminiPart[] {
   return content.flatMap((part, index) => toPart(part, `${path}[${index}]`));
 }
 
-/** A tool call's arguments as the object `functionCall.args` must be. */
-function callArgs(args: unknown, path: string): Record<string, unknown> {
-  if (args === undefined || args === "") return {};
-  if (isRecord(args)) return args;
-  if (typeof args === "string") {
-    try {
-      const parsed: unknown = JSON.parse(args);
-      if (isRecord(parsed)) return parsed;
-    } catch {}
-  }
-  throw new InvalidArgumentError(path, "is not a JSON object; Gemini's functionCall args must be one");
-}
-
 function toFunctionCall(call: DirectorToolCallInput | OpenAIToolCallInput, path: string): GeminiPart {
   if (!isRecord(call) || typeof call.id !== "string" || call.id === "")
     throw new InvalidArgumentError(`${path}.id`, "a tool call needs a non-empty string id");
@@ -133,12 +121,20 @@ function toFunctionCall(call: DirectorToolCallInput | OpenAIToolCallInput, path:
     name = call.function.name;
     if (typeof name !== "string" || name === "")
       throw new InvalidArgumentError(`${path}.function.name`, "is required");
-    args = callArgs(call.function.arguments, `${path}.function.arguments`);
+    args = toolArgumentsObject(
+      call.function.arguments,
+      `${path}.function.arguments`,
+      "Gemini's functionCall args",
+    );
   } else if ("tool" in call && isRecord(call.tool)) {
     name = call.tool.name;
     if (typeof name !== "string" || name === "")
       throw new InvalidArgumentError(`${path}.tool.name`, "is required");
-    args = callArgs(call.tool.raw_arguments ?? call.tool.arguments, `${path}.tool.arguments`);
+    args = toolArgumentsObject(
+      call.tool.raw_arguments ?? call.tool.arguments,
+      `${path}.tool.arguments`,
+      "Gemini's functionCall args",
+    );
   } else
     throw new InvalidArgumentError(
       path,

@@ -1,5 +1,4 @@
 import type { ChatCompletionOptions } from "../core/chat-options.js";
-import { LLMError } from "../core/llm-error.js";
 import type { LLMResponse } from "../core/llm-response.js";
 import type { ChatMessage } from "../core/messages.js";
 import type { OpenStream, PreparedRequest, SendContext } from "../llm/base-llm.js";
@@ -8,7 +7,7 @@ import { callHeaders } from "../llm/call-headers.js";
 import { normalizeCallOptions } from "../llm/call-limits.js";
 import { openIdleStream } from "../llm/provider-request.js";
 import { firstHeader } from "../transport/http-exchange.js";
-import { type PostRequest, postJson } from "../transport/post-request.js";
+import { postJson } from "../transport/post-request.js";
 import { readSseJson } from "../transport/read-sse-json.js";
 import { buildGeminiRequest } from "./build-gemini-request.js";
 import { estimateGeminiTokens } from "./count-gemini-tokens.js";
@@ -68,25 +67,12 @@ export class GoogleAI extends HttpProvider {
     const { signal, timeout, ...rest } = normalizeCallOptions(options);
     const request = buildGeminiRequest({ messages, call: rest, defaults: this.#defaults(), warnings: [] });
     const { generationConfig: _unused, ...generate } = request.body;
-    const response = await postJson({
-      origin: this.endpoint.origin,
-      path: this.#path(request.model, "countTokens"),
-      headers: this.endpoint.jsonHeaders,
-      body: JSON.stringify({ generateContentRequest: { model: `models/${request.model}`, ...generate } }),
-      timeoutMs: Math.round((timeout ?? this.config.timeout) * 1000),
-      timeoutLabel: "timeout",
-      signal,
-      maxResponseBytes: this.config.max_response_bytes,
-      secrets: this.endpoint.secrets,
-    } as PostRequest);
-    const tokens = (response.body as { totalTokens?: unknown } | null)?.totalTokens;
-    if (typeof tokens !== "number")
-      throw new LLMError({
-        kind: "invalid_response",
-        message: "countTokens answered without totalTokens",
-        status_code: 200,
-      });
-    return tokens;
+    return this.postForNumber(
+      this.#path(request.model, "countTokens"),
+      { generateContentRequest: { model: `models/${request.model}`, ...generate } },
+      "totalTokens",
+      { signal, timeout },
+    );
   }
 
   protected override costOf(response: LLMResponse, model: string): number | undefined {

@@ -1,7 +1,6 @@
-import { isRecord } from "../core/is-record.js";
-import { jsonText } from "../core/json-text.js";
 import type { OpenAIToolDefinition, ToolChoice, ToolDefinition } from "../core/messages.js";
 import { InvalidArgumentError } from "../core/usage-errors.js";
+import { readToolDefinition } from "../llm/read-tool-definition.js";
 import { checkToolChoice } from "../llm/check-tool-choice.js";
 import type { GeminiFunctionDeclaration, GeminiRequest } from "./gemini-api.js";
 import { geminiJsonSchema } from "./gemini-json-schema.js";
@@ -14,38 +13,19 @@ function declaration(
   index: number,
   warnings: string[],
 ): GeminiFunctionDeclaration {
-  const path = `tools[${index}]`;
-  if (!isRecord(tool)) throw new InvalidArgumentError(path, "a tool must be an object");
-  const isNative = "function" in tool && isRecord(tool.function);
-  if (isNative && tool.type !== "function")
-    throw new InvalidArgumentError(
-      `${path}.type`,
-      `only "function" tools are supported (got ${JSON.stringify(tool.type)})`,
-    );
-  const definition = isNative ? (tool as OpenAIToolDefinition).function : (tool as ToolDefinition);
-  const base = isNative ? `${path}.function` : path;
-  if (typeof definition.name !== "string" || !NAME_PATTERN.test(definition.name))
-    throw new InvalidArgumentError(
-      `${base}.name`,
-      "must start with a letter or _, then letters, digits, _ . : or -, at most 64 characters",
-    );
-  const schema = definition.parameters ?? { type: "object", properties: {} };
-  if (!isRecord(schema)) throw new InvalidArgumentError(`${base}.parameters`, "must be a JSON Schema object");
-  jsonText(schema, `${base}.parameters`);
-  if (schema["type"] !== undefined && schema["type"] !== "object")
-    throw new InvalidArgumentError(
-      `${base}.parameters.type`,
-      `a tool's parameters are an object schema (got type ${JSON.stringify(schema["type"])})`,
-    );
-  if ((definition.strict ?? (isNative ? (tool as OpenAIToolDefinition).strict : undefined)) === true)
+  const read = readToolDefinition(tool, index, {
+    pattern: NAME_PATTERN,
+    rule: "must start with a letter or _, then letters, digits, _ . : or -, at most 64 characters",
+  });
+  if (read.strict === true)
     warnings.push(
-      `tool ${definition.name}: strict is not sent (Gemini's tools have no strict mode); the schema still guides the model`,
+      `tool ${read.name}: strict is not sent (Gemini's tools have no strict mode); the schema still guides the model`,
     );
   const wire: GeminiFunctionDeclaration = {
-    name: definition.name,
-    parametersJsonSchema: geminiJsonSchema({ type: "object", ...schema }),
+    name: read.name,
+    parametersJsonSchema: geminiJsonSchema({ type: "object", ...read.schema }),
   };
-  if (definition.description !== undefined) wire.description = definition.description;
+  if (read.description !== undefined) wire.description = read.description;
   return wire;
 }
 

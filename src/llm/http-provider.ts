@@ -1,6 +1,8 @@
 import type { BaseLLMConfig } from "../core/base-llm-config.js";
 import { endpointUrl, USER_AGENT } from "../transport/endpoint-url.js";
-import type { PostRequest } from "../transport/post-request.js";
+import { isRecord } from "../core/is-record.js";
+import { LLMError } from "../core/llm-error.js";
+import { type PostRequest, postJson } from "../transport/post-request.js";
 import { BaseLLM } from "./base-llm.js";
 import type { PreparedRequest, SendContext } from "./prepared-request.js";
 import { providerPost } from "./provider-request.js";
@@ -74,5 +76,37 @@ export abstract class HttpProvider extends BaseLLM {
       prepared,
       context,
     });
+  }
+
+  /**
+   * One request outside the call machinery (no pacing, no retries), for a provider's side APIs
+   * such as exact token counting: POSTs `body` to `path` and resolves with the number at `field`
+   * of the answer; a failure is the classified {@link LLMError}, an answer without it `invalid_response`.
+   */
+  protected async postForNumber(
+    path: string,
+    body: unknown,
+    field: string,
+    options: { signal?: AbortSignal | undefined; timeout?: number | undefined },
+  ): Promise<number> {
+    const response = await postJson({
+      origin: this.endpoint.origin,
+      path,
+      headers: this.endpoint.jsonHeaders,
+      body: JSON.stringify(body),
+      timeoutMs: Math.round((options.timeout ?? this.config.timeout) * 1000),
+      timeoutLabel: "timeout",
+      signal: options.signal,
+      maxResponseBytes: this.config.max_response_bytes,
+      secrets: this.endpoint.secrets,
+    } as PostRequest);
+    const value = isRecord(response.body) ? response.body[field] : undefined;
+    if (typeof value !== "number")
+      throw new LLMError({
+        kind: "invalid_response",
+        message: `the answer has no ${field}`,
+        status_code: 200,
+      });
+    return value;
   }
 }
