@@ -13,6 +13,7 @@ import { buildGeminiRequest } from "./build-gemini-request.js";
 import { estimateGeminiTokens } from "./count-gemini-tokens.js";
 import { GeminiStreamAssembler } from "./gemini-stream-assembler.js";
 import { GoogleAIConfig, type GoogleAIConfigOptions } from "./google-ai-config.js";
+import { geminiThinkingOf } from "./google-chat-model.js";
 import { googleCostOf } from "./google-prices.js";
 import { mapGeminiResponse } from "./map-gemini-response.js";
 import { prepareGeminiTools } from "./prepare-gemini-tools.js";
@@ -73,6 +74,12 @@ export class GoogleAI extends HttpProvider {
       "totalTokens",
       { signal, timeout },
     );
+  }
+
+  /** Thinking Gemini models (2.5, 3.x) think long. */
+  protected override thinksLong(model: string): boolean {
+    const thinking = geminiThinkingOf(model);
+    return thinking === "level" || thinking === "budget";
   }
 
   protected override costOf(response: LLMResponse, model: string): number | undefined {

@@ -123,7 +123,24 @@ export abstract class BaseLLM {
   }
 
   #failed(error: LLMError, prepared: PreparedRequest | undefined): LLMResponse {
-    return this.#finish(this.errorResponse(error, prepared), prepared);
+    const response = this.#finish(this.errorResponse(error, prepared), prepared);
+    // A timed-out attempt is retried, and the provider bills each one: where the model is known
+    // to think long, the failure says what to do about it.
+    if (
+      error.kind === "timeout" &&
+      prepared !== undefined &&
+      this.thinksLong(prepared.model) &&
+      !error.message.includes("total_timeout")
+    )
+      response.warnings.push(
+        `${prepared.model} may think longer than timeout (${this.config.timeout} s) allows; each timed-out attempt is retried and billed: raise timeout, or stream (a stream's timeout is an idle limit)`,
+      );
+    return response;
+  }
+
+  /** Whether a model is known to think long enough that the default `timeout` may cut it off. */
+  protected thinksLong(_model: string): boolean {
+    return false;
   }
 
   /**

@@ -68,6 +68,11 @@ export class OpenAI extends HttpProvider {
     return countOpenAITokens(wire, encodingOf(options.model ?? this.config.chat_model));
   }
 
+  /** Reasoning models (`o1`, `o3`, `gpt-5`, ...) think long. */
+  protected override thinksLong(model: string): boolean {
+    return getModelInfo(model)?.reasoning === true;
+  }
+
   protected override costOf(response: LLMResponse, model: string): number | undefined {
     return costOf(response, model);
   }

@@ -450,3 +450,29 @@ describe("streams answered with one JSON body, or with content that is not text"
     assert.match(res.error?.message ?? "", /delta.content is a number/);
   });
 });
+
+describe("a timed-out call to a model that thinks long says what to do", () => {
+  let server: TestServer;
+  useTestServer((started) => {
+    server = started;
+  });
+
+  it("o3 timing out warns that each timed-out attempt is retried and billed; gpt-4o-mini does not", async () => {
+    server.script(hang());
+    const reasoning = await clientFor(server, {
+      chat_model: "o3",
+      timeout: 0.3,
+      max_retries: 0,
+    }).chat_completions(HELLO);
+    assert.equal(reasoning.error?.kind, "timeout");
+    assert.ok(
+      reasoning.warnings.includes(
+        "o3 may think longer than timeout (0.3 s) allows; each timed-out attempt is retried and billed: raise timeout, or stream (a stream's timeout is an idle limit)",
+      ),
+      reasoning.warnings.join("\n"),
+    );
+    const plain = await clientFor(server, { timeout: 0.3, max_retries: 0 }).chat_completions(HELLO);
+    assert.equal(plain.error?.kind, "timeout");
+    assert.ok(!plain.warnings.some((warning) => warning.includes("may think longer")));
+  });
+});
