@@ -69,7 +69,7 @@ export type { GoogleAIConfigOptions } from "./google/google-ai-config.js";
 export { GOOGLE_PRICES, GOOGLE_PRICES_AS_OF } from "./google/google-prices.js";
 export type { GooglePrice } from "./google/google-prices.js";
 export { OPENAI_PRESETS } from "./openai/openai-presets.js";
-export type { OpenAIPreset, OpenAIPresetName } from "./openai/openai-presets.js";
+export type { OpenAIPreset, OpenAIPresetName, PresetModel } from "./openai/openai-presets.js";
 export { OpenAIPresetConfig } from "./openai/openai-preset-config.js";
 export {
   Cerebras,

@@ -5,7 +5,7 @@ import { GOOGLE_PRICES } from "../google/google-prices.js";
 import { OPENAI_MODELS } from "../openai/openai-chat-model.js";
 import { OPENAI_PRICES } from "../openai/openai-prices.js";
 import { presetEnvNames } from "../openai/openai-preset-config.js";
-import { OPENAI_PRESETS } from "../openai/openai-presets.js";
+import { OPENAI_PRESETS, type OpenAIPreset } from "../openai/openai-presets.js";
 import type { Provider } from "./create-client.js";
 
 /** One row of `director-llm models`. */
@@ -55,17 +55,33 @@ function rows(): ModelRow[] {
       output_price: GOOGLE_PRICES[model.id].output,
       key_env: "GOOGLEAI_API_KEY",
     })),
-    // The OpenAI-compatible presets: their default model (the server lists the rest).
-    ...Object.values(OPENAI_PRESETS).map((preset) => ({
-      model: preset.chat_model,
-      provider: preset.name,
-      context_window: undefined,
-      max_output_tokens: undefined,
-      reasoning: undefined,
-      input_price: undefined,
-      output_price: undefined,
-      key_env: "placeholder_key" in preset ? "(none)" : presetEnvNames(preset).api_key![0]!,
-    })),
+    // The OpenAI-compatible presets: their price table where they publish one, else their default model.
+    ...Object.values(OPENAI_PRESETS).flatMap((preset: OpenAIPreset): ModelRow[] => {
+      const key_env = preset.placeholder_key !== undefined ? "(none)" : presetEnvNames(preset).api_key![0]!;
+      if (preset.models === undefined)
+        return [
+          {
+            model: preset.chat_model,
+            provider: preset.name,
+            context_window: undefined,
+            max_output_tokens: undefined,
+            reasoning: undefined,
+            input_price: undefined,
+            output_price: undefined,
+            key_env,
+          },
+        ];
+      return Object.entries(preset.models).map(([model, row]) => ({
+        model,
+        provider: preset.name,
+        context_window: row.context_window,
+        max_output_tokens: row.max_output_tokens,
+        reasoning: undefined,
+        input_price: row.input,
+        output_price: row.output,
+        key_env,
+      }));
+    }),
   ];
 }
 

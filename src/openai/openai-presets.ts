@@ -30,6 +30,22 @@ export interface OpenAIPreset {
   nine_char_tool_ids?: boolean;
   /** Tool calls carry Gemini's `extra_content.google.thought_signature`, which must go back. */
   thought_signatures?: boolean;
+  /**
+   * The server's models with their limits and list prices (USD per million tokens), where the
+   * server publishes them; a preset with a table prices only its own models.
+   */
+  models?: Readonly<Record<string, PresetModel>>;
+  /** The day `models` was taken from the server's published prices. */
+  prices_as_of?: string;
+}
+
+/** One model of a preset's table. */
+export interface PresetModel {
+  context_window: number;
+  max_output_tokens: number;
+  input: number;
+  cached_input: number;
+  output: number;
 }
 
 const GEMINI_COMPAT_REFUSES = {
@@ -113,6 +129,24 @@ export const OPENAI_PRESETS = {
     env_prefix: "DEEPSEEK_",
     api_base: "https://api.deepseek.com/v1",
     chat_model: "deepseek-chat",
+    // DeepSeek's pricing page (standard hours; cache hits priced apart).
+    prices_as_of: "2025-09-05",
+    models: {
+      "deepseek-chat": {
+        context_window: 128_000,
+        max_output_tokens: 8_192,
+        input: 0.56,
+        cached_input: 0.07,
+        output: 1.68,
+      },
+      "deepseek-reasoner": {
+        context_window: 128_000,
+        max_output_tokens: 65_536,
+        input: 0.56,
+        cached_input: 0.07,
+        output: 1.68,
+      },
+    },
   },
   groq: {
     name: "groq",

@@ -74,7 +74,17 @@ export class OpenAI extends HttpProvider {
   }
 
   protected override costOf(response: LLMResponse, model: string): number | undefined {
-    return costOf(response, model);
+    const table = this.#preset?.models;
+    if (table === undefined) return costOf(response, model);
+    // A preset with its own price table prices only its models: OpenAI's prices are not its own.
+    const row = Object.hasOwn(table, model) ? table[model] : undefined;
+    if (row === undefined) return undefined;
+    const cached = Math.min(response.cached_tokens, response.send_tokens);
+    const micros =
+      (response.send_tokens - cached) * row.input +
+      cached * row.cached_input +
+      response.recv_tokens * row.output;
+    return Math.round(micros * 1e3) / 1e9;
   }
 
   protected override prepareRequest(

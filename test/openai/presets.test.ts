@@ -325,4 +325,34 @@ describe("OpenAI-compatible presets: one table row each", () => {
       refuses("logprobs", /Groq refuses it/),
     );
   });
+
+  it("a preset with a price table prices its own models (DeepSeek, cache hits apart), and no others", async () => {
+    server.script(
+      json(
+        200,
+        completion("ok", {
+          model: "deepseek-chat",
+          usage: {
+            prompt_tokens: 1000,
+            completion_tokens: 100,
+            total_tokens: 1100,
+            prompt_tokens_details: { cached_tokens: 200 },
+          },
+        }),
+      ),
+    );
+    const llm = get_llm(
+      "deepseek/deepseek-chat",
+      { rate_limit: false },
+      { DEEPSEEK_API_KEY: "k", DEEPSEEK_API_BASE: `${server.url}/v1` },
+    );
+    const res = await llm.chat_completions(HI);
+    assert.equal(res.cost, 0.00063);
+    server.script(json(200, completion("ok", { model: "gpt-4o-mini" })));
+    assert.equal(
+      (await llm.chat_completions(HI, { model: "gpt-4o-mini" })).cost,
+      undefined,
+      "OpenAI's prices are not DeepSeek's",
+    );
+  });
 });
