@@ -1,4 +1,5 @@
 import { isRecord } from "./is-record.js";
+import { sameMediaType, sniffMediaType } from "./sniff-media-type.js";
 import { InvalidArgumentError } from "./usage-errors.js";
 
 /** A media part resolved to where its bytes are: inline (base64), at a URL, or in a provider's file store. */
@@ -40,13 +41,13 @@ export function resolveMediaPart(part: Record<string, unknown>, path: string): R
   const key = given[0]!;
   const value = part[key];
   if (key === "data") {
-    if (mediaType === undefined)
-      throw new InvalidArgumentError(`${path}.media_type`, "is required with data (e.g. image/png)");
-    if (value instanceof Uint8Array)
-      return { source: "inline", media_type: mediaType, base64: Buffer.from(value).toString("base64") };
-    if (typeof value !== "string" || value === "" || !/^[A-Za-z0-9+/_-]*={0,2}$/.test(value))
+    if (
+      !(value instanceof Uint8Array) &&
+      (typeof value !== "string" || value === "" || !/^[A-Za-z0-9+/_-]*={0,2}$/.test(value))
+    )
       throw new InvalidArgumentError(`${path}.data`, "must be bytes (a Uint8Array or Buffer) or base64 text");
-    return { source: "inline", media_type: mediaType, base64: value };
+    const base64 = value instanceof Uint8Array ? Buffer.from(value).toString("base64") : (value as string);
+    return { source: "inline", media_type: checkedType(mediaType, base64, path), base64 };
   }
   if (typeof value !== "string" || value === "")
     throw new InvalidArgumentError(`${path}.${key}`, "must be a non-empty string");
@@ -58,11 +59,35 @@ export function resolveMediaPart(part: Record<string, unknown>, path: string): R
         `${path}.media_type`,
         `says ${mediaType} but the data: URL says ${inline.media_type}`,
       );
-    return { source: "inline", media_type: inline.media_type, base64: inline.base64 };
+    return {
+      source: "inline",
+      media_type: checkedType(inline.media_type, inline.base64, path),
+      base64: inline.base64,
+    };
   }
   if (!/^https?:\/\//i.test(value))
     throw new InvalidArgumentError(`${path}.url`, "must be an http(s) URL or a data: URL");
   return { source: "url", media_type: mediaType, url: value };
+}
+
+/**
+ * The media type of inline bytes: the declared one, checked against what the first bytes say (a
+ * mismatch is refused: a provider would misread the file), or the sniffed one when none was
+ * declared. Bytes of a kind the sniffer does not know keep the declared type.
+ */
+function checkedType(declared: string | undefined, base64: string, path: string): string {
+  const sniffed = sniffMediaType(Buffer.from(base64.slice(0, 64), "base64"));
+  if (declared === undefined) {
+    if (sniffed === undefined)
+      throw new InvalidArgumentError(
+        `${path}.media_type`,
+        "is required: the bytes are of no kind recognized from their start (give e.g. image/png)",
+      );
+    return sniffed;
+  }
+  if (sniffed !== undefined && !sameMediaType(declared, sniffed))
+    throw new InvalidArgumentError(`${path}.media_type`, `says ${declared} but the bytes are ${sniffed}`);
+  return declared;
 }
 
 /** Whether a content part is a provider-neutral media part. */

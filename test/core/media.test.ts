@@ -8,6 +8,7 @@ const PNG = Buffer.from(
   "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==",
   "base64",
 );
+const PDF = Buffer.from("%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n");
 const refuses = (argument: string, pattern: RegExp) => (error: unknown) =>
   error instanceof InvalidArgumentError && error.argument === argument && pattern.test(error.message);
 
@@ -16,7 +17,7 @@ describe("one media part, mapped per provider (pure)", () => {
     { type: "media", data: PNG, media_type: "image/png" },
     { type: "media", url: "https://example.test/frame.jpg", media_type: "image/jpeg" },
     { type: "media", data: "UklGRg==", media_type: "audio/wav" },
-    { type: "media", url: `data:application/pdf;base64,${PNG.toString("base64")}` },
+    { type: "media", url: `data:application/pdf;base64,${PDF.toString("base64")}` },
   ];
 
   it("OpenAI: image_url (inline as a data: URL), input_audio, and a PDF as a file", () => {
@@ -29,7 +30,7 @@ describe("one media part, mapped per provider (pure)", () => {
         type: "file",
         file: {
           filename: "document.pdf",
-          file_data: `data:application/pdf;base64,${PNG.toString("base64")}`,
+          file_data: `data:application/pdf;base64,${PDF.toString("base64")}`,
         },
       },
     ]);
@@ -44,7 +45,7 @@ describe("one media part, mapped per provider (pure)", () => {
       { type: "image", source: { type: "url", url: "https://example.test/frame.jpg" } },
       {
         type: "document",
-        source: { type: "base64", media_type: "application/pdf", data: PNG.toString("base64") },
+        source: { type: "base64", media_type: "application/pdf", data: PDF.toString("base64") },
       },
     ]);
   });
@@ -96,6 +97,50 @@ describe("one media part, mapped per provider (pure)", () => {
     assert.deepStrictEqual(
       result.content.map((block) => block.type),
       ["text", "image"],
+    );
+  });
+
+  it("media types are sniffed from the first bytes: used when none is given, a lie refused, truncated or unknown bytes keep the declared type", () => {
+    const wav = Buffer.concat([Buffer.from("RIFF"), Buffer.alloc(4), Buffer.from("WAVEfmt ")]);
+    const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46]);
+    const mp4 = Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from("ftypisom"), Buffer.alloc(8)]);
+    const gif = Buffer.from("GIF89a\x01\x00\x01\x00");
+    const sniff = (data: Buffer) => {
+      const [message] = convertToOpenAIMessages([{ role: "user", content: [{ type: "media", data }] }]);
+      return (message!.content as Array<Record<string, unknown>>)[0]! as Record<
+        string,
+        { url?: string; format?: string }
+      >;
+    };
+    assert.match(sniff(PNG)["image_url"]!.url!, /^data:image\/png;base64,/);
+    assert.match(sniff(jpeg)["image_url"]!.url!, /^data:image\/jpeg;base64,/);
+    assert.match(sniff(gif)["image_url"]!.url!, /^data:image\/gif;base64,/);
+    assert.equal(sniff(wav)["input_audio"]!.format, "wav");
+    assert.throws(
+      () => convertToOpenAIMessages([{ role: "user", content: [{ type: "media", data: mp4 }] }]),
+      refuses("messages[0].content[0]", /OpenAI cannot take video\/mp4/),
+    );
+    assert.throws(
+      () =>
+        convertToOpenAIMessages([
+          { role: "user", content: [{ type: "media", data: PNG, media_type: "image/jpeg" }] },
+        ]),
+      refuses("messages[0].content[0].media_type", /says image\/jpeg but the bytes are image\/png/),
+    );
+    assert.throws(
+      () =>
+        convertToOpenAIMessages([
+          { role: "user", content: [{ type: "media", data: Buffer.from("plain text") }] },
+        ]),
+      refuses("messages[0].content[0].media_type", /is required: the bytes are of no kind recognized/),
+    );
+    // A truncated header (3 bytes of PNG) says nothing: the declared type stands.
+    const [truncated] = convertToOpenAIMessages([
+      { role: "user", content: [{ type: "media", data: PNG.subarray(0, 3), media_type: "image/png" }] },
+    ]);
+    assert.match(
+      (truncated!.content as Array<{ image_url: { url: string } }>)[0]!.image_url.url,
+      /^data:image\/png;base64,iVBO/,
     );
   });
 });
