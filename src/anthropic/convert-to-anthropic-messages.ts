@@ -19,6 +19,10 @@ function imageBlock(url: unknown, path: string): AnthropicBlock {
   return { type: "image", source: { type: "url", url } };
 }
 
+/** Claude's documented limits: 5 MB per image, 100 images per request. */
+const CLAUDE_IMAGE_BYTES = 5 * 1024 * 1024;
+const CLAUDE_IMAGES = 100;
+
 /**
  * A neutral media part as a Claude block: images as `image`, PDFs as `document` (base64 or URL),
  * a Files API id as a `file` source. Claude takes no audio or video: refused in a message (naming
@@ -33,6 +37,15 @@ function mediaBlock(part: Record<string, unknown>, path: string, inToolResult: b
       : media.source === "url"
         ? { type: "url", url: media.url }
         : { type: "file", file_id: media.file };
+  if (
+    media.source === "inline" &&
+    Buffer.byteLength(media.base64, "base64") > CLAUDE_IMAGE_BYTES &&
+    type?.startsWith("image/")
+  )
+    throw new InvalidArgumentError(
+      path,
+      `the image is ${(Buffer.byteLength(media.base64, "base64") / 1024 / 1024).toFixed(1)} MB, over Claude's 5 MB per image; send it smaller, or by URL`,
+    );
   if (type === undefined || type.startsWith("image/")) return { type: "image", source } as AnthropicBlock;
   if (type === "application/pdf") return { type: "document", source } as AnthropicBlock;
   if (inToolResult) return { type: "text", text: describeMedia(part) };
@@ -182,6 +195,15 @@ export function convertToAnthropicMessages(messages: readonly ChatMessage[]): {
   }
   for (const [index, turn] of turns.entries())
     if (turn.content.length === 0) throw new InvalidArgumentError(`messages`, `turn ${index} has no content`);
+  const images = turns.reduce(
+    (sum, turn) => sum + turn.content.filter((block) => block.type === "image").length,
+    0,
+  );
+  if (images > CLAUDE_IMAGES)
+    throw new InvalidArgumentError(
+      "messages",
+      `holds ${images} images, over Claude's ${CLAUDE_IMAGES} per request`,
+    );
   const systems = messages.filter((message) => message?.role === "system" || message?.role === "developer");
   const plain = systems.length === 1 && typeof systems[0]?.content === "string" && system.length === 1;
   return { system: plain ? system[0]!.text : system, messages: turns };

@@ -143,4 +143,20 @@ describe("one media part, mapped per provider (pure)", () => {
       /^data:image\/png;base64,iVBO/,
     );
   });
+
+  it("Claude's documented limits are checked before sending: 5 MB per image, 100 images per request", () => {
+    const big = Buffer.concat([PNG, Buffer.alloc(6 * 1024 * 1024)]);
+    assert.throws(
+      () =>
+        convertToAnthropicMessages([
+          { role: "user", content: [{ type: "media", data: big, media_type: "image/png" }] },
+        ]),
+      refuses("messages[0].content[0]", /the image is 6\.0 MB, over Claude's 5 MB per image/),
+    );
+    const many = Array.from({ length: 101 }, () => ({ type: "media", data: PNG, media_type: "image/png" }));
+    assert.throws(
+      () => convertToAnthropicMessages([{ role: "user", content: many }]),
+      refuses("messages", /holds 101 images, over Claude's 100 per request/),
+    );
+  });
 });
