@@ -35,6 +35,12 @@ const SHARE_RECOVERY = 0.01;
  * says when to come back pauses every waiter until then and halves the share of the learned rate
  * (and burst) this process uses (not for the wave's own burst); each success wins a little back.
  */
+/** A limit learned from headers: the bucket's size and its refill rate. */
+export interface LearnedLimit {
+  capacity: number;
+  ratePerMs: number;
+}
+
 export class LocalRateBudget implements RateBudget {
   #requests: Bucket | undefined;
   #tokens: Bucket | undefined;
@@ -65,6 +71,17 @@ export class LocalRateBudget implements RateBudget {
 
   close(): Promise<void> {
     return Promise.resolve();
+  }
+
+  /**
+   * The limits this process has learned from headers (capacity and refill rate per ms), or
+   * `undefined` before any: what a shared budget that lost its state can start from.
+   */
+  learned(): { requests: LearnedLimit | undefined; tokens: LearnedLimit | undefined } | undefined {
+    if (this.#fixed || this.#state !== "learned" || (!this.#requests && !this.#tokens)) return undefined;
+    const limit = (bucket: Bucket | undefined) =>
+      bucket && { capacity: bucket.capacity, ratePerMs: bucket.ratePerMs };
+    return { requests: limit(this.#requests), tokens: limit(this.#tokens) };
   }
 
   grantNow(options: AcquireOptions): Reservation | undefined {

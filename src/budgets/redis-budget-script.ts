@@ -51,6 +51,11 @@ local function fixed(b, perMinute)
   local c = tonumber(perMinute)
   s[b .. 'c'] = c; s[b .. 'a'] = c; s[b .. 'p'] = c / 60000; s[b .. 'l'] = 0
 end
+local function seed(b, capacity, rate)
+  if capacity == '' then return end
+  rate = tonumber(rate)
+  s[b .. 'c'] = tonumber(capacity); s[b .. 'a'] = 0; s[b .. 'p'] = rate; s[b .. 'l'] = rate
+end
 local function learn(b, limit, remaining, reset, pending)
   if limit == '' then return end
   limit = tonumber(limit); remaining = tonumber(remaining)
@@ -71,11 +76,17 @@ end
 
 if op == 'reserve' then
   -- ARGV: 3 id, 4 tokens, 5 probe lease ms, 6 fixed rpm, 7 fixed tpm, 8 poll ms,
-  -- 9 and 10 the first wave's most requests and tokens
+  -- 9 and 10 the first wave's most requests and tokens; 11..14 the requests' and tokens'
+  -- capacity and refill per ms this process learned before the state was lost ('' when unknown)
   if s.st == nil then
     s.t = now
     if ARGV[6] ~= '' or ARGV[7] ~= '' then
       s.st = 'l'; s.fx = 1; fixed('r', ARGV[6]); fixed('k', ARGV[7])
+    elseif ARGV[11] ~= '' or ARGV[13] ~= '' then
+      -- The keys were lost (flushed, evicted, an empty replica or a restarted Redis) while the
+      -- fleet was sending: start from the learned limits with an empty bucket, at the refill
+      -- rate, rather than a first wave into a budget the fleet has probably spent.
+      s.st = 'l'; seed('r', ARGV[11], ARGV[12]); seed('k', ARGV[13], ARGV[14])
     else
       s.st = 'u'
     end

@@ -134,6 +134,7 @@ export class RedisRateBudget implements RateBudget {
   }
 
   #reserve(id: string, prompt: number, options: AcquireOptions) {
+    const known = this.#fallback.learned();
     return this.#run("reserve", [
       id,
       prompt + options.maxTokens,
@@ -143,6 +144,10 @@ export class RedisRateBudget implements RateBudget {
       PROBE_POLL_MS,
       FIRST_WAVE_REQUESTS,
       FIRST_WAVE_TOKENS,
+      known?.requests?.capacity ?? "",
+      known?.requests?.ratePerMs ?? "",
+      known?.tokens?.capacity ?? "",
+      known?.tokens?.ratePerMs ?? "",
     ]);
   }
 

@@ -192,6 +192,33 @@ describe("the shared budget in Redis", () => {
     await close();
   });
 
+  it("budget keys lost (FLUSHALL) mid-run: the fleet resumes at the learned rate, no first wave", async () => {
+    const { budgets, close } = twoProcesses(`flushed-${process.pid}`);
+    const probe = await budgets[0].acquire(ask);
+    // 10 per second, none left: one request every ~110 ms.
+    probe.observe({
+      "x-ratelimit-limit-requests": "10",
+      "x-ratelimit-remaining-requests": "0",
+      "x-ratelimit-reset-requests": "1000ms",
+    });
+    probe.settle();
+    await sleep(20);
+    assert.equal(await redisCommand(redis.port, "FLUSHALL"), "+OK\r\n");
+    let granted = 0;
+    const next = Array.from({ length: 3 }, () =>
+      budgets[0].acquire(ask).then((reservation) => {
+        granted += 1;
+        return reservation;
+      }),
+    );
+    await sleep(40);
+    // Before the fix the empty keys started a first wave: all 3 went at once into a spent budget.
+    assert.equal(granted, 0, "nothing is sent at once into a budget the fleet had spent");
+    for (const reservation of await Promise.all(next)) reservation.settle();
+    assert.equal(granted, 3);
+    await close();
+  });
+
   it("waiting requests are served in arrival order across processes", async () => {
     const { budgets, close } = twoProcesses(`order-${process.pid}`);
     const probe = await budgets[0].acquire(ask);
