@@ -7,19 +7,9 @@ import { ANTHROPIC_FIXTURES_DIR, type Exchange, fixtureJson } from "../helpers/f
 import { json, raw } from "../helpers/handlers.js";
 import { ssePieces } from "../helpers/sse.js";
 import { type TestServer, useTestServer } from "../helpers/test-server.js";
-import { claudeFor } from "../helpers/claude.js";
+import { claudeFor, claudeMessage } from "../helpers/claude.js";
 
 const HI = [{ role: "user" as const, content: "hi" }];
-const message = (text: string) => ({
-  id: "msg_1",
-  type: "message",
-  role: "assistant",
-  model: "claude-haiku-4-5-20251001",
-  content: [{ type: "text", text }],
-  stop_reason: "end_turn",
-  stop_sequence: null,
-  usage: { input_tokens: 8, output_tokens: 2 },
-});
 const event = (data: Record<string, unknown>) => `event: ${data["type"]}\ndata: ${JSON.stringify(data)}\n\n`;
 const start = event({
   type: "message_start",
@@ -43,7 +33,7 @@ describe("AnthropicAI faults: every one typed", () => {
         { type: "error", error: { type: "overloaded_error", message: "Overloaded" } },
         { "x-should-retry": "true" },
       ),
-      json(200, message("fine")),
+      json(200, claudeMessage("fine")),
     );
     const res = await claudeFor(server, { max_retries: 2 }).chat_completions(HI);
     assert.equal(res.status, LLMResponseStatus.SUCCESS);
@@ -60,7 +50,7 @@ describe("AnthropicAI faults: every one typed", () => {
     };
     server.script(
       json(429, limited, { "retry-after": "1", "x-should-retry": "true" }),
-      json(200, message("after the wait")),
+      json(200, claudeMessage("after the wait")),
     );
     const waited = await claudeFor(server, { max_retries: 0 }).chat_completions(HI);
     assert.deepStrictEqual([waited.content, waited.attempts], ["after the wait", 2]);
@@ -137,7 +127,7 @@ describe("AnthropicAI faults: every one typed", () => {
   });
 
   it("sends x-api-key and anthropic-version to {api_base}/messages", async () => {
-    server.script(json(200, message("hi")));
+    server.script(json(200, claudeMessage("hi")));
     await claudeFor(server).chat_completions(HI);
     const request = server.requests[0]!;
     assert.equal(request.path, "/v1/messages");

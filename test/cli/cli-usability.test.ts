@@ -4,6 +4,7 @@ import { after, before, describe, it } from "node:test";
 import { TEST_KEY } from "../helpers/client.js";
 import { completion, hang, json } from "../helpers/handlers.js";
 import { afterFirstRequest, runCli, runShell } from "../helpers/run-cli.js";
+import { claudeMessage } from "../helpers/claude.js";
 import { chunk, frame, sse } from "../helpers/sse.js";
 import { TestServer, useTestServer } from "../helpers/test-server.js";
 
@@ -171,15 +172,7 @@ describe("the CLI with --provider anthropic", () => {
   useTestServer((started) => {
     server = started;
   });
-  const claude = {
-    id: "msg_1",
-    type: "message",
-    role: "assistant",
-    model: "claude-haiku-4-5-20251001",
-    content: [{ type: "text", text: "Bonjour" }],
-    stop_reason: "end_turn",
-    usage: { input_tokens: 9, output_tokens: 3 },
-  };
+  const claude = claudeMessage("Bonjour", { input_tokens: 9, output_tokens: 3 });
 
   it("--provider anthropic speaks the Messages API with the ANTHROPIC_* variables", async () => {
     server.script(json(200, claude));

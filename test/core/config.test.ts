@@ -87,7 +87,7 @@ describe("OpenAIConfig", () => {
     ["an ftp api_base", { api_key: KEY, api_base: "ftp://x/v1" }, {}, "api_base", "OPENAI_API_BASE"],
     [
       "http off loopback",
-      { api_key: KEY, api_base: "http://10.1.2.3/v1" },
+      { api_key: KEY, api_base: "http://gpu-box.lan/v1" },
       {},
       "api_base",
       "OPENAI_API_BASE",
@@ -164,10 +164,10 @@ describe("OpenAIConfig", () => {
 
   it("allows plain http off loopback only when asked", () => {
     const config = new OpenAIConfig(
-      { api_key: KEY, api_base: "http://10.1.2.3:11434/v1", allow_insecure_http: true },
+      { api_key: KEY, api_base: "http://gpu-box.lan:11434/v1", allow_insecure_http: true },
       {},
     );
-    assert.equal(config.api_base, "http://10.1.2.3:11434/v1");
+    assert.equal(config.api_base, "http://gpu-box.lan:11434/v1");
   });
 
   it("is read-only", () => {

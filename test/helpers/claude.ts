@@ -14,3 +14,17 @@ export function claudeFor(server: TestServer, overrides: AnthropicAIConfigOption
     ...overrides,
   });
 }
+
+/** A Messages API answer with one text block, as Claude sends it (`end_turn`). */
+export function claudeMessage(text: string, usage = { input_tokens: 8, output_tokens: 2 }) {
+  return {
+    id: "msg_1",
+    type: "message",
+    role: "assistant",
+    model: "claude-haiku-4-5-20251001",
+    content: [{ type: "text", text }],
+    stop_reason: "end_turn",
+    stop_sequence: null,
+    usage,
+  };
+}

@@ -9,7 +9,7 @@ import {
   LLMResponseStatus,
   type StreamPart,
 } from "../../src/index.js";
-import { claudeFor } from "../helpers/claude.js";
+import { claudeFor, claudeMessage } from "../helpers/claude.js";
 import { clientFor, HELLO } from "../helpers/client.js";
 import { geminiAnswer, geminiFor } from "../helpers/gemini.js";
 import { completion, hang, json } from "../helpers/handlers.js";
@@ -17,15 +17,6 @@ import { RedisServer } from "../helpers/redis-server.js";
 import { chunk, frame, sse, ssePieces, usageChunk } from "../helpers/sse.js";
 import { TestServer } from "../helpers/test-server.js";
 
-const claudeMessage = (text: string) => ({
-  id: "msg_1",
-  type: "message",
-  role: "assistant",
-  model: "claude-haiku-4-5-20251001",
-  content: [{ type: "text", text }],
-  stop_reason: "end_turn",
-  usage: { input_tokens: 8, output_tokens: 2 },
-});
 const WORKER = fileURLToPath(new URL("../helpers/fallback-worker.js", import.meta.url));
 const overloaded = json(529, { type: "error", error: { type: "overloaded_error", message: "Overloaded" } });
 
