@@ -53,7 +53,7 @@ export type {
   ToolRunPart,
   ToolRunStream,
   ToolStep,
-} from "./tools/run-tools.js";
+} from "./tools/runnable-tool.js";
 export type { StandardSchemaV1 } from "./schema/tool-schema.js";
 export { defineTool } from "./tools/run-tools.js";
 export { GoogleAI } from "./google/google-ai.js";

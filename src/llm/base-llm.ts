@@ -13,12 +13,8 @@ import { runAttempts } from "./run-attempts.js";
 import { estimatePartialUsage } from "./estimate-partial-usage.js";
 import { structuredOutput, validatedOutput } from "./structured-output.js";
 import { telemetrySink, traceCall } from "../telemetry/telemetry.js";
-import {
-  type RunToolsOptions,
-  type RunToolsResult,
-  runTools,
-  type ToolRunStream,
-} from "../tools/run-tools.js";
+import { runTools } from "../tools/run-tools.js";
+import type { RunToolsOptions, RunToolsResult, ToolRunStream } from "../tools/runnable-tool.js";
 import { streamTools } from "../tools/stream-tools.js";
 import { ChatStream } from "./chat-stream.js";
 import type { OpenStream, PreparedRequest, SendContext, StreamAssembler } from "./prepared-request.js";

@@ -5,6 +5,7 @@ import { type LLMResponse, LLMResponseStatus } from "../core/llm-response.js";
 import type { ChatMessage } from "../core/messages.js";
 import { InvalidArgumentError } from "../core/usage-errors.js";
 import { nullsToUndefined, toStrictSchema } from "../schema/strict-schema.js";
+import { addSpentUsage, chargeSpentUsage, noSpentUsage } from "./spent-usage.js";
 import {
   compileToolSchema,
   hasJsonSchemaValidator,
@@ -80,13 +81,7 @@ export async function validatedOutput(options: {
   run: (messages: readonly ChatMessage[]) => Promise<LLMResponse>;
 }): Promise<LLMResponse> {
   let history = options.messages;
-  const spent = {
-    send_tokens: 0,
-    recv_tokens: 0,
-    total_tokens: 0,
-    attempts: 0,
-    cost: 0 as number | undefined,
-  };
+  const spent = noSpentUsage();
   for (let attempt = 0; ; attempt += 1) {
     const response = await options.run(history);
     // A refusal is the model's answer, not a malformed one: it is returned as it is. A turn that
@@ -97,7 +92,7 @@ export async function validatedOutput(options: {
       response.refusal !== undefined ||
       response.tool_calls.length > 0
     )
-      return addSpent(response, spent);
+      return chargeSpentUsage(response, spent);
     const cut = response.finish_reason === "length" || response.finish_reason === "max_tokens";
     const problems =
       response.parsed !== undefined
@@ -112,7 +107,7 @@ export async function validatedOutput(options: {
         response.warnings.push(
           `response_format: the answer matched the schema after ${attempt} repair${attempt === 1 ? "" : "s"}`,
         );
-      return addSpent(response, spent);
+      return chargeSpentUsage(response, spent);
     }
     if (attempt >= options.repair) {
       const failed = response as unknown as { status: LLMResponseStatus; error: LLMError; parsed: unknown };
@@ -124,12 +119,9 @@ export async function validatedOutput(options: {
         issues: problems,
       });
       failed.error.attempts = response.attempts + spent.attempts;
-      return addSpent(response, spent);
+      return chargeSpentUsage(response, spent);
     }
-    for (const key of ["send_tokens", "recv_tokens", "total_tokens", "attempts"] as const)
-      spent[key] += response[key];
-    spent.cost =
-      spent.cost === undefined || response.cost === undefined ? undefined : spent.cost + response.cost;
+    addSpentUsage(spent, response);
     history = [
       ...history,
       { role: "assistant", content: response.content },
@@ -146,25 +138,6 @@ async function verdict(check: Check, response: LLMResponse): Promise<string[]> {
   if (!result.ok) return result.problems;
   response.parsed = result.value;
   return [];
-}
-
-function addSpent(
-  response: LLMResponse,
-  spent: {
-    send_tokens: number;
-    recv_tokens: number;
-    total_tokens: number;
-    attempts: number;
-    cost: number | undefined;
-  },
-): LLMResponse {
-  response.send_tokens += spent.send_tokens;
-  response.recv_tokens += spent.recv_tokens;
-  response.total_tokens += spent.total_tokens;
-  response.attempts += spent.attempts;
-  if (response.cost !== undefined)
-    response.cost = spent.cost === undefined ? undefined : response.cost + spent.cost;
-  return response;
 }
 
 /**

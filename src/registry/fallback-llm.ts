@@ -7,6 +7,7 @@ import type { ChatMessage } from "../core/messages.js";
 import { InvalidArgumentError } from "../core/usage-errors.js";
 import { BaseLLM, type OpenStream, type PreparedRequest, type SendContext } from "../llm/base-llm.js";
 import { ChatStream } from "../llm/chat-stream.js";
+import { addSpentUsage, chargeSpentUsage, noSpentUsage, type SpentUsage } from "../llm/spent-usage.js";
 import type { LLMUsage } from "../llm/usage-meter.js";
 import { UsageMeter } from "../llm/usage-meter.js";
 import { traced } from "../telemetry/telemetry.js";
@@ -232,13 +233,7 @@ export class FallbackLLM extends BaseLLM {
     const totalMs = typeof call.total_timeout === "number" ? call.total_timeout * 1000 : undefined;
     const started = performance.now();
     const failures: FallbackFailure[] = [];
-    const spent = {
-      send_tokens: 0,
-      recv_tokens: 0,
-      total_tokens: 0,
-      attempts: 0,
-      cost: 0 as number | undefined,
-    };
+    const spent = noSpentUsage();
     let last: LLMResponse | undefined;
     const candidates = fallback ? this.#members : this.#members.slice(0, 1);
     let soonest = Number.POSITIVE_INFINITY;
@@ -306,7 +301,7 @@ export class FallbackLLM extends BaseLLM {
         message: error.message,
         status_code: error.status_code,
       });
-      addSpent(spent, response);
+      addSpentUsage(spent, response);
     }
     if (last !== undefined) {
       // Every member failed: the last failure, with the ones before it.
@@ -401,41 +396,15 @@ function splitOptions(options: ChatCompletionOptionsInput): {
   return { fallback: fallback !== false, rest };
 }
 
-type Spent = {
-  send_tokens: number;
-  recv_tokens: number;
-  total_tokens: number;
-  attempts: number;
-  cost: number | undefined;
-};
-
-function addSpent(spent: Spent, response: LLMResponse): void {
-  spent.send_tokens += response.send_tokens;
-  spent.recv_tokens += response.recv_tokens;
-  spent.total_tokens += response.total_tokens;
-  spent.attempts += response.attempts;
-  spent.cost =
-    spent.cost === undefined || response.cost === undefined
-      ? response.total_tokens > 0
-        ? undefined
-        : spent.cost
-      : spent.cost + response.cost;
-}
-
 /** The answering (or last) response, with the failures before it and every attempt's usage added. */
 function withSpent(
   response: LLMResponse,
   failures: FallbackFailure[],
-  spent: Spent,
+  spent: SpentUsage,
   keep = false,
 ): LLMResponse {
   if (!keep) response.fallbacks = failures;
-  response.send_tokens += spent.send_tokens;
-  response.recv_tokens += spent.recv_tokens;
-  response.total_tokens += spent.total_tokens;
-  response.attempts += spent.attempts;
+  chargeSpentUsage(response, spent);
   if (response.error) response.error.attempts = response.attempts;
-  if (response.cost !== undefined)
-    response.cost = spent.cost === undefined ? undefined : response.cost + spent.cost;
   return response;
 }

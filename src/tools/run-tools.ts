@@ -18,17 +18,6 @@ import { captureContent, type TelemetryTarget, traced } from "../telemetry/telem
 import { checkRunToolsOptions } from "./check-run-tools-options.js";
 import { compileToolSchema } from "../schema/tool-schema.js";
 
-export type {
-  RunnableTool,
-  RunToolsOptions,
-  RunToolsResult,
-  ToolCallRecord,
-  ToolContext,
-  ToolRunPart,
-  ToolRunStream,
-  ToolStep,
-} from "./runnable-tool.js";
-
 /** The text a tool result goes back as: strings as they are, other values as JSON. */
 function resultText(value: unknown): string {
   if (typeof value === "string") return value;
