@@ -84,6 +84,28 @@ export class LocalRateBudget implements RateBudget {
     return { requests: limit(this.#requests), tokens: limit(this.#tokens) };
   }
 
+  /** Uses at most `share` of the learned rate (never less than the 1/16 floor) until successes win it back. */
+  shareAtMost(share: number): void {
+    this.#refill();
+    this.#share = Math.max(MIN_SHARE, Math.min(this.#share, share));
+  }
+
+  /**
+   * Takes the next `ms` of the rate as spent: requests granted outside this budget (a shared
+   * budget's queue when this one takes over) are still to be sent. The buckets are empty and
+   * start refilling only then, whatever share this process later falls to.
+   */
+  busyFor(ms: number): void {
+    if (ms <= 0) return;
+    this.#refill();
+    for (const bucket of [this.#requests, this.#tokens])
+      if (bucket) bucket.available = Math.min(bucket.available, 0);
+    const until = performance.now() + ms;
+    this.#refilledAt = Math.max(this.#refilledAt, until);
+    this.#pausedUntil = Math.max(this.#pausedUntil, until);
+    this.#pump();
+  }
+
   grantNow(options: AcquireOptions): Reservation | undefined {
     if (this.#state === "unlimited" && this.#pausedUntil <= performance.now()) return this.#reservation(0, 0);
     const cost = options.promptTokens + options.maxTokens;
@@ -228,6 +250,8 @@ export class LocalRateBudget implements RateBudget {
 
   #refill(): void {
     const now = performance.now();
+    // Refilling starts again only at the end of a stretch taken as spent (see busyFor).
+    if (now <= this.#refilledAt) return;
     const elapsed = now - this.#refilledAt;
     this.#refilledAt = now;
     for (const bucket of [this.#requests, this.#tokens]) {

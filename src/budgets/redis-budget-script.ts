@@ -56,6 +56,14 @@ local function seed(b, capacity, rate)
   rate = tonumber(rate)
   s[b .. 'c'] = tonumber(capacity); s[b .. 'a'] = 0; s[b .. 'p'] = rate; s[b .. 'l'] = rate
 end
+-- The buckets owe ms more of their refill (requests already granted that will still be sent).
+local function busy(ms)
+  if ms <= 0 then return end
+  for _, b in ipairs({'r', 'k'}) do
+    if s[b .. 'c'] then s[b .. 'a'] = num(b .. 'a', 0) - ms * num(b .. 'p', 0) end
+  end
+  s.qe = math.max(num('qe', now), now) + ms
+end
 local function learn(b, limit, remaining, reset, pending)
   if limit == '' then return end
   limit = tonumber(limit); remaining = tonumber(remaining)
@@ -77,16 +85,22 @@ end
 if op == 'reserve' then
   -- ARGV: 3 id, 4 tokens, 5 probe lease ms, 6 fixed rpm, 7 fixed tpm, 8 poll ms,
   -- 9 and 10 the first wave's most requests and tokens; 11..14 the requests' and tokens'
-  -- capacity and refill per ms this process learned before the state was lost ('' when unknown)
+  -- capacity and refill per ms this process learned before the state was lost ('' when unknown);
+  -- 15 how long (ms) this process has sent on its fallback budget when it comes back, else '';
+  -- 16 how far (ms) the fleet's queue reaches ahead as far as this process knows, 17 the epoch of
+  -- the state it last heard from ('' before any), 18 ms until its own last grant is due
+  local ahead = tonumber(ARGV[16]) or 0
   if s.st == nil then
     s.t = now
+    s.ep = now
     if ARGV[6] ~= '' or ARGV[7] ~= '' then
       s.st = 'l'; s.fx = 1; fixed('r', ARGV[6]); fixed('k', ARGV[7])
     elseif ARGV[11] ~= '' or ARGV[13] ~= '' then
       -- The keys were lost (flushed, evicted, an empty replica or a restarted Redis) while the
       -- fleet was sending: start from the learned limits with an empty bucket, at the refill
       -- rate, rather than a first wave into a budget the fleet has probably spent.
-      s.st = 'l'; seed('r', ARGV[11], ARGV[12]); seed('k', ARGV[13], ARGV[14])
+      -- Requests granted before the loss still go: the fleet is busy until its queue's end.
+      s.st = 'l'; seed('r', ARGV[11], ARGV[12]); seed('k', ARGV[13], ARGV[14]); busy(ahead)
     else
       s.st = 'u'
     end
@@ -97,16 +111,29 @@ if op == 'reserve' then
     local n, t, cost = num('pn', 0), num('pt', 0), tonumber(ARGV[4])
     if n == 0 or (n < tonumber(ARGV[9]) and t + cost <= tonumber(ARGV[10])) then
       s.pn = n + 1; s.pt = t + cost; s.pu = now + tonumber(ARGV[5]); save()
-      return {'probe', 0, 0}
+      return {'probe', 0, 0, s.ep}
     end
-    return {'poll', math.max(1, math.min(tonumber(ARGV[8]), num('pu', now) - now)), 0}
+    return {'poll', math.max(1, math.min(tonumber(ARGV[8]), num('pu', now) - now)), 0, s.ep}
   end
   local wait = num('pz', 0) - now
   if s.st == 'n' then
     save()
-    return {'go', math.max(0, math.ceil(wait)), 0}
+    return {'go', math.max(0, math.ceil(wait)), 0, s.ep}
   end
   refill()
+  if ARGV[17] ~= nil and ARGV[17] ~= '' and ARGV[17] ~= tostring(s.ep) then
+    -- The state was rebuilt since this process was granted requests it has yet to send: they
+    -- still go, so a queue that reaches further than the rebuilt state knew is owed again.
+    busy(now + (tonumber(ARGV[18]) or 0) - num('qe', now))
+  end
+  if ARGV[15] ~= nil and ARGV[15] ~= '' then
+    -- The fleet sent on its fallback budgets while Redis was away: what the buckets credited
+    -- meanwhile is spent (never below empty: a long outage does not make everyone wait for it).
+    for _, b in ipairs({'r', 'k'}) do
+      local a = num(b .. 'a', nil)
+      if a and a > 0 then s[b .. 'a'] = math.max(0, a - tonumber(ARGV[15]) * num(b .. 'p', 0)) end
+    end
+  end
   local req, tok = 0, 0
   if s.rc then
     req = 1
@@ -123,7 +150,7 @@ if op == 'reserve' then
   wait = math.max(0, math.ceil(wait))
   if wait > 0 then redis.call('ZADD', z, now + wait, ARGV[3] .. ':' .. req .. ':' .. tok) end
   save()
-  return {'go', wait, tok}
+  return {'go', wait, tok, s.ep}
 end
 
 if s.st == nil then return {'gone', 0, 0} end

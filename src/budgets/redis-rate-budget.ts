@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { FixedRateLimit } from "../core/base-llm-config.js";
+import { CallAbort } from "../core/call-abort.js";
 import { abortedByCaller } from "../core/llm-error.js";
 import { abortableDelay } from "../transport/abortable-delay.js";
 import { LocalRateBudget } from "./local-rate-budget.js";
@@ -13,12 +14,15 @@ import {
   type Reservation,
 } from "./rate-budget.js";
 import { readRateLimitHeaders } from "../transport/rate-limit-headers.js";
+import type { BudgetReply } from "./redis-client.js";
 import type { RedisConnection } from "./redis-connection.js";
 
 /** Budgets nobody has used for this long expire from Redis, in ms. */
 const BUDGET_TTL_MS = 10 * 60_000;
 /** How often a request checks whether the fleet's probe has answered, in ms. */
 const PROBE_POLL_MS = 25;
+/** How long a window of this process's grants is (its part of the fleet's rate), in ms. */
+const SHARE_WINDOW_MS = 10_000;
 /** Longest a waiter follows this process's poller before it asks Redis itself, in ms. */
 const FOLLOW_MAX_MS = 2000;
 
@@ -78,7 +82,13 @@ export class RedisRateBudget implements RateBudget {
           continue;
         }
         const reply = await this.#reserve(id, prompt, options);
-        if (reply === undefined) return this.#fallback.acquire(options);
+        if (reply === undefined) {
+          const local = await this.#acquireUntilBack(options);
+          if (local !== undefined) return local;
+          continue;
+        }
+        this.#fellBackAt = undefined;
+        if (reply[3] !== undefined) this.#epoch = String(reply[3]);
         const [outcome] = reply;
         if (outcome === "poll" && polling === undefined && this.#pollWait !== undefined) {
           // Another waiter of this process already polls: follow it.
@@ -104,6 +114,90 @@ export class RedisRateBudget implements RateBudget {
     } finally {
       polling?.();
     }
+  }
+
+  /**
+   * When this process first sent on its fallback budget in the current outage (monotonic ms); the
+   * next reservation that Redis answers tells it how long that was, and Redis takes the credit
+   * its buckets gained meanwhile as spent by the fleet's fallback budgets.
+   */
+  #fellBackAt: number | undefined;
+  /** The shared state's epoch (a new one when Redis lost it), as of the last reply. */
+  #epoch = "";
+  /**
+   * When the last request Redis granted this process for later is due (monotonic ms): the end of
+   * the fleet's queue as far as this process knows. Requests granted before Redis lost its state
+   * (or went away) still go; whoever rebuilds it, or the fallback budget, owes the fleet until then.
+   */
+  #queueEnd = 0;
+  /** The wait of the last request Redis granted this process for later: the fleet's queue then. */
+  #lastWait = { at: 0, ms: 0 };
+
+  /**
+   * How long the fleet's queue reaches ahead, as far as this process knows: until its own last
+   * grant is due, or, while that is recent, as long as the queue was then (a fleet that keeps
+   * sending keeps its queue about as long; the other processes' grants reach further than ours).
+   */
+  #queueAhead(): number {
+    const now = performance.now();
+    const recent = now - this.#lastWait.at < this.#lastWait.ms ? this.#lastWait.ms : 0;
+    return Math.max(0, this.#queueEnd - now, recent);
+  }
+
+  /**
+   * Waits on the in-process fallback budget while Redis is down; `undefined` when Redis answers
+   * again first: the call then takes its place in the shared budget instead of sending on the
+   * local one beside the fleet's (which would double the rate just as Redis returns).
+   */
+  async #acquireUntilBack(options: AcquireOptions): Promise<Reservation | undefined> {
+    if (this.#fellBackAt === undefined) {
+      this.#fellBackAt = performance.now();
+      // This process's part of the fleet's rate, and what Redis granted the fleet for later
+      // (which still goes): the fallback keeps to the one and waits for the other.
+      const share = this.#recentShare();
+      if (share !== undefined) this.#fallback.shareAtMost(share);
+      this.#fallback.busyFor(this.#queueAhead());
+    }
+    const handover = new CallAbort(options.signal);
+    const back = Symbol("redis is back");
+    const release = this.#connection.watchBack(() => handover.abort(back));
+    try {
+      return await this.#fallback.acquire({ ...options, signal: handover });
+    } catch (error) {
+      if (handover.reason === back && !options.signal?.aborted) return undefined;
+      throw error;
+    } finally {
+      release();
+      handover.dispose();
+    }
+  }
+
+  /** This process's grants in the current and the previous window: its part of the fleet's rate. */
+  readonly #grants = { current: 0, previous: 0, since: performance.now(), previousSince: performance.now() };
+
+  #countGrant(): void {
+    const now = performance.now();
+    const grants = this.#grants;
+    if (now - grants.since > SHARE_WINDOW_MS) {
+      grants.previous = grants.current;
+      grants.previousSince = grants.since;
+      grants.current = 0;
+      grants.since = now;
+    }
+    grants.current += 1;
+  }
+
+  /**
+   * The part of the learned request rate this process used lately (from 1/16 to 1), or `undefined`
+   * when too little is known: what its fallback budget starts from, so the fleet's processes do
+   * not each take the whole rate when Redis goes away.
+   */
+  #recentShare(): number | undefined {
+    const rate = this.#fallback.learned()?.requests?.ratePerMs;
+    const grants = this.#grants;
+    const elapsed = performance.now() - grants.previousSince;
+    if (rate === undefined || rate <= 0 || elapsed < 1000) return undefined;
+    return Math.min(1, (grants.previous + grants.current) / (elapsed * rate));
   }
 
   /** Waits for this process's poller to learn something (bounded: a lost poller never holds the others). */
@@ -148,6 +242,10 @@ export class RedisRateBudget implements RateBudget {
       known?.requests?.ratePerMs ?? "",
       known?.tokens?.capacity ?? "",
       known?.tokens?.ratePerMs ?? "",
+      this.#fellBackAt === undefined ? "" : Math.round(performance.now() - this.#fellBackAt),
+      Math.round(this.#queueAhead()),
+      this.#epoch,
+      Math.round(Math.max(0, this.#queueEnd - performance.now())),
     ]);
   }
 
@@ -156,7 +254,7 @@ export class RedisRateBudget implements RateBudget {
    * and resolves `undefined` (ask again). Deadlines and `maxWaitMs` are checked first.
    */
   async #settleReply(
-    reply: [string, number, number],
+    reply: BudgetReply,
     id: string,
     prompt: number,
     options: AcquireOptions,
@@ -184,6 +282,11 @@ export class RedisRateBudget implements RateBudget {
         throw tooLongWait(waitMs, options.maxWaitMs);
       }
       if (waitMs > 0) {
+        if (reservation !== undefined) {
+          const now = performance.now();
+          this.#queueEnd = Math.max(this.#queueEnd, now + waitMs);
+          this.#lastWait = { at: now, ms: waitMs };
+        }
         try {
           // +1 ms: a timer may fire a millisecond early, and the bucket is exactly empty until then.
           await abortableDelay({ delayMs: waitMs + 1, signal, onAbort: () => abortedByCaller(signal) });
@@ -192,6 +295,8 @@ export class RedisRateBudget implements RateBudget {
           throw error;
         }
       }
+      // Counted when it goes, not when granted: a long queue is not this process's rate.
+      if (reservation !== undefined) this.#countGrant();
       return reservation;
     }
   }

@@ -149,6 +149,7 @@ describe("the shared budget in Redis", () => {
       (connection) => new RedisRateBudget({ connection, id, fixed: undefined, probeLeaseMs: 5000 }),
     );
     return {
+      connections: connections as [RedisConnection, RedisConnection],
       budgets: budgets as [RedisRateBudget, RedisRateBudget],
       close: () => Promise.all(connections.map((c) => c.close())),
     };
@@ -216,6 +217,93 @@ describe("the shared budget in Redis", () => {
     assert.equal(granted, 0, "nothing is sent at once into a budget the fleet had spent");
     for (const reservation of await Promise.all(next)) reservation.settle();
     assert.equal(granted, 3);
+    await close();
+  });
+
+  it("Redis back after an outage: calls waiting on the fallback budget move to the shared one", async () => {
+    const id = `handover-${process.pid}`;
+    const { budgets, connections, close } = twoProcesses(id);
+    // Both processes learn 10 requests per second, none left.
+    const spent = {
+      "x-ratelimit-limit-requests": "10",
+      "x-ratelimit-remaining-requests": "0",
+      "x-ratelimit-reset-requests": "1000ms",
+    };
+    for (const budget of budgets) {
+      const reservation = await budget.acquire(ask);
+      reservation.observe(spent);
+      reservation.settle();
+    }
+    await sleep(50); // the reports reach Redis
+    await redis.kill();
+    // 20 calls queue on process A's fallback budget (one every ~100 ms: about 2 s of them).
+    const grantsA: number[] = [];
+    const callsA = Array.from({ length: 20 }, () =>
+      budgets[0].acquire(ask).then((reservation) => {
+        grantsA.push(performance.now());
+        reservation.settle();
+      }),
+    );
+    await sleep(200);
+    await redis.restart();
+    // Nobody else calls: A's own waiters must notice Redis and take their places there.
+    const pendingKey = `director-llm:{${id}}:pending`;
+    let waiting = 0;
+    for (let round = 0; round < 60 && waiting === 0; round += 1) {
+      await sleep(50);
+      waiting = Number((await redisCommand(redis.port, "ZCARD", pendingKey)).slice(1));
+    }
+    assert.ok(waiting > 0, "the calls waiting in process A moved to the shared budget");
+    // Process B is back on Redis too (its first call after an outage would use its own budget).
+    for (let round = 0; round < 60 && (await connections[1].command("PING")) !== "PONG"; round += 1)
+      await sleep(50);
+    // Process B's calls now queue behind A's in Redis instead of sending beside them.
+    const grantsB: number[] = [];
+    const callsB = Array.from({ length: 3 }, () =>
+      budgets[1].acquire(ask).then((reservation) => {
+        grantsB.push(performance.now());
+        reservation.settle();
+      }),
+    );
+    await Promise.all([...callsA, ...callsB]);
+    assert.ok(
+      Math.min(...grantsB) >= Math.max(...grantsA),
+      "B's calls went after every call A had waiting: the fleet kept one rate",
+    );
+    await close();
+  });
+
+  it("Redis frozen, then back with its keys: the time it missed is not credited as a burst", async () => {
+    const { budgets, connections, close } = twoProcesses(`thawed-${process.pid}`);
+    const probe = await budgets[0].acquire(ask);
+    probe.observe({
+      "x-ratelimit-limit-requests": "10",
+      "x-ratelimit-remaining-requests": "0",
+      "x-ratelimit-reset-requests": "1000ms",
+    });
+    probe.settle();
+    await sleep(50); // the reports reach Redis
+    redis.freeze();
+    try {
+      // During the outage the process sends on its own budget (which refills as the server's does).
+      (await budgets[0].acquire(ask)).settle();
+      await sleep(1500);
+    } finally {
+      redis.thaw();
+    }
+    for (let round = 0; round < 60 && (await connections[0].command("PING")) !== "PONG"; round += 1)
+      await sleep(50);
+    let granted = 0;
+    const calls = Array.from({ length: 5 }, () =>
+      budgets[0].acquire(ask).then((reservation) => {
+        granted += 1;
+        reservation.settle();
+      }),
+    );
+    await sleep(50);
+    // Before the fix Redis credited the 1.5 s it was frozen: a full bucket, all 5 at once.
+    assert.ok(granted <= 1, `${granted} of 5 went at once`);
+    await Promise.all(calls);
     await close();
   });
 
