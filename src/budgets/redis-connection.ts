@@ -1,23 +1,12 @@
 import { redactRedisUrl } from "../core/config-validators.js";
 import { redactSecrets } from "../core/redact.js";
-import { BUDGET_SCRIPT } from "./redis-budget-script.js";
-
-/** The one ioredis command we define: the budget script (EVALSHA, falling back to EVAL on NOSCRIPT). */
-interface BudgetClient {
-  directorLlmBudget(...args: (string | number)[]): Promise<[string, number, number]>;
-  call(command: string, ...args: (string | number)[]): Promise<unknown>;
-  on(event: string, listener: (...args: unknown[]) => void): unknown;
-  connect(): Promise<void>;
-  disconnect(): void;
-  stream?: { unref?: () => void } | undefined;
-}
-
-type RedisConstructor = new (
-  url: string,
-  options: Record<string, unknown>,
-) => BudgetClient & {
-  defineCommand(name: string, definition: { numberOfKeys: number; lua: string }): void;
-};
+import {
+  type BudgetClient,
+  type BudgetReply,
+  openBudgetClient,
+  type RedisTarget,
+  redisTarget,
+} from "./redis-client.js";
 
 /** How long any Redis round trip (or connect) may take before the budget falls back, in ms. */
 export const REDIS_TIMEOUT_MS = 250;
@@ -30,18 +19,6 @@ export const REDIS_FIRST_CONNECT_TIMEOUT_MS = 1000;
 /** How long after a failure Redis is tried again (in the background, on the next request), in ms. */
 export const REDIS_RETRY_INTERVAL_MS = 1000;
 
-let loaded: Promise<RedisConstructor> | undefined;
-
-function loadIoredis(): Promise<RedisConstructor> {
-  loaded ??= import("ioredis").then((module) => {
-    const exported = module as unknown as { default?: RedisConstructor; Redis?: RedisConstructor };
-    const Redis = exported.Redis ?? exported.default;
-    if (Redis === undefined) throw new Error("the ioredis module exports no Redis class");
-    return Redis;
-  });
-  return loaded;
-}
-
 /**
  * One connection to the Redis that holds a fleet's budgets, with a circuit breaker in front of it.
  * `run` never waits longer than {@link REDIS_TIMEOUT_MS}: it resolves with the script's reply, or
@@ -53,6 +30,9 @@ function loadIoredis(): Promise<RedisConstructor> {
  */
 export class RedisConnection {
   readonly #url: string;
+  readonly #target: RedisTarget;
+  /** A cluster's nodes as last seen: the next connection starts from them, not only the configured ones. */
+  #seeds: { host: string; port: number }[] = [];
   #client: BudgetClient | undefined;
   /** The connection being opened; resolves `true` once it can take commands. */
   #connecting: Promise<boolean> | undefined;
@@ -61,13 +41,18 @@ export class RedisConnection {
   #inOutage = false;
   /** Bumped by `close()`: a connection that completes after it is dropped. */
   #generation = 0;
+  /** Told once Redis answers again; see {@link watchBack}. */
+  #watchers = new Set<() => void>();
+  #backTimer: NodeJS.Timeout | undefined;
 
+  /** `url`: one `redis://` or `rediss://` URL, or a comma-separated list of a Redis Cluster's nodes. */
   constructor(url: string) {
     this.#url = url;
+    this.#target = redisTarget(url);
   }
 
   /** Runs the budget script; `undefined` when Redis cannot answer within the timeout. */
-  run(args: (string | number)[]): Promise<[string, number, number] | undefined> {
+  run(args: (string | number)[]): Promise<BudgetReply | undefined> {
     return this.#send((client) => client.directorLlmBudget(...args));
   }
 
@@ -92,7 +77,10 @@ export class RedisConnection {
     if (client === undefined) return undefined;
     try {
       const reply = await withinTimeout(send(client), REDIS_TIMEOUT_MS);
-      if (this.#inOutage) this.#inOutage = false;
+      if (this.#inOutage) {
+        this.#inOutage = false;
+        this.#tellBack();
+      }
       return reply;
     } catch (error) {
       this.#fail(error);
@@ -100,8 +88,51 @@ export class RedisConnection {
     }
   }
 
+  /**
+   * Calls `onBack` once Redis answers again after an outage (a connection opens or a command
+   * succeeds). While anyone watches, a reconnection is tried every {@link REDIS_RETRY_INTERVAL_MS}
+   * in the background, so calls waiting on the fallback budget hand over without a new call to
+   * notice. Returns `release`, which stops watching (the last one out stops the retries).
+   */
+  watchBack(onBack: () => void): () => void {
+    if (this.#watchers.size === 0) this.#scheduleRetry();
+    const watcher = () => onBack();
+    this.#watchers.add(watcher);
+    return () => {
+      this.#watchers.delete(watcher);
+      if (this.#watchers.size === 0) this.#stopWatching();
+    };
+  }
+
+  #scheduleRetry(): void {
+    const delay = Math.max(50, this.#downUntil - performance.now() + 10);
+    this.#backTimer = setTimeout(() => {
+      this.#backTimer = undefined;
+      if (this.#watchers.size === 0) return;
+      void this.command("PING");
+      this.#scheduleRetry();
+    }, delay);
+    this.#backTimer.unref();
+  }
+
+  #stopWatching(): void {
+    if (this.#backTimer !== undefined) clearTimeout(this.#backTimer);
+    this.#backTimer = undefined;
+  }
+
+  /** Redis answers again: every watcher is told. */
+  #tellBack(): void {
+    if (this.#watchers.size === 0) return;
+    const watchers = [...this.#watchers];
+    this.#watchers.clear();
+    this.#stopWatching();
+    for (const watcher of watchers) watcher();
+  }
+
   /** Closes the connection; a later `run` opens a new one. */
   async close(): Promise<void> {
+    this.#watchers.clear();
+    this.#stopWatching();
     const client = this.#client;
     this.#client = undefined;
     this.#connecting = undefined;
@@ -112,40 +143,26 @@ export class RedisConnection {
   #connect(): void {
     const generation = this.#generation;
     const attempt = (async () => {
-      // Loading the module is local work, not a Redis fault: only the network part is timed.
-      const Redis = await loadIoredis();
       const connectTimeoutMs = this.#everConnected ? REDIS_TIMEOUT_MS : REDIS_FIRST_CONNECT_TIMEOUT_MS;
-      const client = new Redis(this.#url, {
-        lazyConnect: true,
-        enableOfflineQueue: false,
-        enableReadyCheck: false,
-        // Our own timeout (withinTimeout) decides; this only reclaims commands it gave up on.
-        commandTimeout: REDIS_TIMEOUT_MS * 8,
-        connectTimeout: connectTimeoutMs,
-        maxRetriesPerRequest: 0,
-        retryStrategy: () => null,
-        disableClientInfo: true,
-      });
-      client.defineCommand("directorLlmBudget", { numberOfKeys: 2, lua: BUDGET_SCRIPT });
-      client.on("error", () => {});
-      client.on("connect", () => client.stream?.unref?.());
+      const opened = await openBudgetClient(
+        this.#target,
+        { connectMs: connectTimeoutMs, commandMs: REDIS_TIMEOUT_MS * 8 },
+        this.#seeds,
+        (promise) => withinTimeout(promise, connectTimeoutMs),
+      );
+      const client = opened.client;
       client.on("close", () => {
         if (this.#client === client) this.#fail(new Error("connection closed"));
       });
-      try {
-        await withinTimeout(client.connect(), connectTimeoutMs);
-      } catch (error) {
-        client.disconnect();
-        throw error;
-      }
-      client.stream?.unref?.();
       if (generation !== this.#generation) {
         // Closed while it connected: this connection is not wanted any more.
         client.disconnect();
         return;
       }
+      if (opened.cluster) this.#seeds = opened.nodes();
       this.#client = client;
       this.#everConnected = true;
+      this.#tellBack();
     })();
     this.#connecting = attempt.then(
       () => {
@@ -228,7 +245,7 @@ export function describeRedisError(reason: string, url: string, everConnected: b
   let hasPassword = false;
   let tls = false;
   try {
-    const parsed = new URL(url);
+    const parsed = new URL(redisTarget(url).urls[0] ?? url);
     hasPassword = parsed.password !== "" || parsed.username !== "";
     tls = parsed.protocol === "rediss:";
   } catch {}

@@ -68,13 +68,20 @@ export function validateRedisUrl(
   fail: (problem: string) => never,
 ): string | undefined {
   if (value === undefined) return undefined;
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return fail("must be a redis:// or rediss:// URL");
+  const urls = value.split(",").map((part) => part.trim());
+  const expected =
+    "must be a redis:// or rediss:// URL, or a comma-separated list of a Redis Cluster's nodes";
+  for (const part of urls) {
+    let url: URL;
+    try {
+      url = new URL(part);
+    } catch {
+      return fail(expected);
+    }
+    if (url.protocol !== "redis:" && url.protocol !== "rediss:") fail(expected);
   }
-  if (url.protocol !== "redis:" && url.protocol !== "rediss:") fail("must be a redis:// or rediss:// URL");
+  if (new Set(urls.map((part) => new URL(part).protocol)).size > 1)
+    fail("lists the nodes of one cluster: use redis:// for all of them or rediss:// for all of them");
   try {
     createRequire(import.meta.url).resolve("ioredis");
   } catch {
@@ -83,17 +90,22 @@ export function validateRedisUrl(
   return value;
 }
 
-/** A Redis URL without its credentials, for messages and `util.inspect`. */
+/** A Redis URL (or a cluster's list of them) without credentials, for messages and `util.inspect`. */
 export function redactRedisUrl(value: string): string {
-  try {
-    const url = new URL(value);
-    // URL encodes brackets in credentials (`%5Bredacted%5D`): a plain marker reads better.
-    if (url.username !== "") url.username = "REDACTED";
-    if (url.password !== "") url.password = "REDACTED";
-    return url.toString().replace(/REDACTED/g, "[redacted]");
-  } catch {
-    return "[redacted]";
-  }
+  return value
+    .split(",")
+    .map((part) => {
+      try {
+        const url = new URL(part.trim());
+        // URL encodes brackets in credentials (`%5Bredacted%5D`): a plain marker reads better.
+        if (url.username !== "") url.username = "REDACTED";
+        if (url.password !== "") url.password = "REDACTED";
+        return url.toString().replace(/REDACTED/g, "[redacted]");
+      } catch {
+        return "[redacted]";
+      }
+    })
+    .join(",");
 }
 
 export function validateRetry(
