@@ -95,13 +95,16 @@ function hostPort(url: string): { host: string; port: number } {
  * `Cluster` (which follows `MOVED` and `ASK` and finds the master after a fail-over) when the
  * target is a cluster. A single URL whose server says `cluster_enabled:1` is reopened as a
  * cluster seeded with it. `seeds`: nodes learned earlier (kept across reconnects, so a
- * configured node that died does not strand the process). Sockets are unref'd.
+ * configured node that died does not strand the process). Sockets are unref'd (while connecting
+ * too, when `background`).
  */
 export async function openBudgetClient(
   target: RedisTarget,
   timeouts: { connectMs: number; commandMs: number },
   seeds: { host: string; port: number }[],
   within: <T>(promise: Promise<T>) => Promise<T>,
+  /** Nobody waits for this connection (a reconnection after an outage). */
+  background = false,
 ): Promise<{ client: BudgetClient; cluster: boolean; nodes: () => { host: string; port: number }[] }> {
   const { Redis, Cluster } = await loadIoredis();
   const unref = (node: NodeClient) => {
@@ -112,7 +115,11 @@ export async function openBudgetClient(
     client.defineCommand("directorLlmBudget", { numberOfKeys: 2, lua: BUDGET_SCRIPT });
     client.on("error", () => {});
     try {
-      await within(client.connect());
+      const connecting = client.connect();
+      // A reconnection nobody waits for must not hold the process while its socket connects
+      // (a black-holed host, a TLS handshake that never ends): ioredis creates it on the next tick.
+      if (background) setImmediate(() => (client as unknown as NodeClient).stream?.unref?.());
+      await within(connecting);
     } catch (error) {
       client.disconnect();
       throw error;

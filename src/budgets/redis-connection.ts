@@ -144,11 +144,15 @@ export class RedisConnection {
     const generation = this.#generation;
     const attempt = (async () => {
       const connectTimeoutMs = this.#everConnected ? REDIS_TIMEOUT_MS : REDIS_FIRST_CONNECT_TIMEOUT_MS;
+      // During an outage calls go on without Redis: nothing waits for this attempt, and it must
+      // not keep the process alive once their work is done.
+      const background = this.#inOutage;
       const opened = await openBudgetClient(
         this.#target,
         { connectMs: connectTimeoutMs, commandMs: REDIS_TIMEOUT_MS * 8 },
         this.#seeds,
-        (promise) => withinTimeout(promise, connectTimeoutMs),
+        (promise) => withinTimeout(promise, connectTimeoutMs, background),
+        background,
       );
       const client = opened.client;
       client.on("close", () => {
@@ -198,7 +202,7 @@ export class RedisConnection {
  * long prompt, loading the tokenizer), the timer phase runs before the reply that has long been
  * waiting in the socket is read, and a slow process must not pass for a slow Redis.
  */
-function withinTimeout<T>(promise: Promise<T>, timeoutMs: number): Promise<T> {
+function withinTimeout<T>(promise: Promise<T>, timeoutMs: number, unref = false): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     let settled = false;
     const timer = setTimeout(() => {
@@ -208,6 +212,7 @@ function withinTimeout<T>(promise: Promise<T>, timeoutMs: number): Promise<T> {
         reject(new Error(`no reply within ${timeoutMs} ms`));
       });
     }, timeoutMs);
+    if (unref) timer.unref();
     promise.then(
       (value) => {
         clearTimeout(timer);

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { type AddressInfo, createServer, type Socket } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { LLMResponseStatus, OpenAI } from "../../src/index.js";
 import { countOpenAITokens } from "../../src/openai/count-openai-tokens.js";
@@ -106,6 +107,40 @@ describe("fleet: processes that share a key", () => {
       "DIRECTOR_LLM_REDIS_UNAVAILABLE",
       "DIRECTOR_LLM_REDIS_UNAVAILABLE",
     ]);
+  });
+
+  it("Redis that never answers (TLS handshake hangs): every process exits as soon as its calls are done", async () => {
+    // A listener that takes the TCP connection and never answers the TLS client hello: the
+    // connection stays in its connect phase, as with a black-holed host.
+    const sockets = new Set<Socket>();
+    const hole = createServer((socket) => {
+      sockets.add(socket);
+      socket.resume();
+      socket.on("error", () => {});
+      socket.on("close", () => sockets.delete(socket));
+    });
+    await new Promise<void>((resolve) => hole.listen(0, "127.0.0.1", resolve));
+    const { port } = hole.address() as AddressInfo;
+    try {
+      const stats = fleetServer(server);
+      const results = await runFleet({
+        processes: 2,
+        base: `${server.url}/v1`,
+        key: freshKey(),
+        count: 30,
+        concurrency: 8,
+        redisUrl: `rediss://127.0.0.1:${port}`,
+        timeoutMs: 30_000,
+      });
+      assert.deepStrictEqual(fleetTotals(results).failed, []);
+      assert.equal(stats.ok, 30);
+      for (const result of results)
+        // Before the fix a background reconnect held the process for its connect timeout (1 s).
+        assert.ok(result.exitLagMs < 500, `exited ${Math.round(result.exitLagMs)} ms after its last call`);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => hole.close(() => resolve()));
+    }
   });
 
   it("Redis killed mid-run: nothing is lost and every process exits on its own", async () => {

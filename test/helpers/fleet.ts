@@ -11,6 +11,8 @@ export interface WorkerResult {
   warnings: string[];
   /** How long the process took from spawn to exit, in ms. */
   lifetimeMs: number;
+  /** How long the process lived after printing its result (its last call had ended), in ms. */
+  exitLagMs: number;
 }
 
 /**
@@ -39,14 +41,16 @@ export function runFleet(options: {
       concurrency: Math.max(1, Math.round(options.concurrency / options.processes)),
       ...(options.redisUrl === undefined ? {} : { redisUrl: options.redisUrl }),
     };
-    const started = Date.now();
+    const started = performance.now();
     const child = spawn(process.execPath, [WORKER, JSON.stringify(config)], {
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";
     let stderr = "";
+    let printedAt = 0;
     child.stdout.on("data", (data) => {
       stdout += data;
+      if (stdout.endsWith("\n")) printedAt = performance.now();
     });
     child.stderr.on("data", (data) => {
       stderr += data;
@@ -61,8 +65,9 @@ export function runFleet(options: {
         if (code !== 0) return reject(new Error(`fleet process exited with ${code}: ${stderr}`));
         try {
           resolve({
-            ...(JSON.parse(stdout) as Omit<WorkerResult, "lifetimeMs">),
-            lifetimeMs: Date.now() - started,
+            ...(JSON.parse(stdout) as Omit<WorkerResult, "lifetimeMs" | "exitLagMs">),
+            lifetimeMs: performance.now() - started,
+            exitLagMs: performance.now() - printedAt,
           });
         } catch {
           reject(new Error(`fleet process printed no result: ${stdout} ${stderr}`));
