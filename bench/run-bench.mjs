@@ -5,11 +5,12 @@
 // reports medians and ratios to undici's fastest path (a Pool) from this run.  `npm run bench`
 // (full) or `npm run bench -- --quick` (under 2 minutes); `--pin` pins the server and the measured
 // clients to CPUs of their own. Writes results.md and results.json (or results-pinned.*).
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { COLD_START } from "./clients.mjs";
+import { fleetRun as runFleetOf } from "./fleet-run.mjs";
 import { hasTaskset, median, nodeCommand, startRedis, startServer } from "./harness.mjs";
 
 const here = import.meta.dirname ?? new URL(".", import.meta.url).pathname;
@@ -53,70 +54,13 @@ function worker(args) {
   return JSON.parse(output.trim().split("\n").at(-1));
 }
 
-/** One worker process, asynchronously (fleet runs start several at once). */
-function workerAsync(args, env) {
-  return new Promise((resolveRun, reject) => {
-    const child = spawn(process.execPath, [join(here, "worker.mjs"), ...args.map(String)], {
-      stdio: ["ignore", "pipe", "ignore"],
-      env,
-    });
-    let output = "";
-    child.stdout.on("data", (data) => {
-      output += data;
-    });
-    const timer = setTimeout(() => child.kill("SIGKILL"), 300_000);
-    child.on("exit", () => {
-      clearTimeout(timer);
-      try {
-        resolveRun(JSON.parse(output.trim().split("\n").at(-1)));
-      } catch {
-        reject(new Error(`fleet worker printed no result: ${output}`));
-      }
-    });
-  });
-}
-
-let fleetSerial = 0;
-/**
- * P processes of one client on one key share N.rl requests and concurrency 32 on the
- * rate-limited server. The last to finish sees every 429 of the key in the server's stats.
- */
-async function fleetRun(name, processes, options = {}) {
-  fleetSerial += 1;
-  const key = `sk-fleet-${name}-${processes}-${options.redis ? "redis" : "local"}-${fleetSerial}`;
-  const env = { ...process.env };
-  delete env.DIRECTOR_LLM_REDIS_URL;
-  if (options.redis) env.DIRECTOR_LLM_REDIS_URL = options.redis.url;
-  const runsOfFleet = Array.from({ length: processes }, (_, index) => {
-    const count = Math.floor(N.rl / processes) + (index < N.rl % processes ? 1 : 0);
-    return workerAsync(
-      ["ratelimit", name, `http://127.0.0.1:${port}/rl/v1`, count, Math.max(1, 32 / processes), key],
-      env,
-    );
-  });
-  if (options.killRedisAfterMs !== undefined)
-    setTimeout(() => options.redis.kill(), options.killRedisAfterMs);
-  const results = await Promise.all(runsOfFleet);
-  return {
-    completed: results.reduce((sum, result) => sum + result.completed, 0),
-    // From the first process's first request to the last one's end: process start-up is not pacing.
-    wall_s:
-      (Math.max(...results.map((result) => result.ended_at)) -
-        Math.min(...results.map((result) => result.started_at))) /
-      1000,
-    got_429: Math.max(...results.map((result) => result.got_429)),
-    // The last process to finish saw the whole key's history.
-    ok_per_second: results.reduce((a, b) => (b.ended_at > a.ended_at ? b : a)).ok_per_second,
-    to_first_request_ms:
-      Math.max(...results.map((result) => result.server_first_at)) -
-      Math.min(...results.map((result) => result.started_at)),
-    server_span_ms:
-      Math.max(...results.map((result) => result.server_last_ok_at)) -
-      Math.max(...results.map((result) => result.server_first_at)),
-    start_spread_ms:
-      Math.max(...results.map((result) => result.started_at)) -
-      Math.min(...results.map((result) => result.started_at)),
-  };
+/** P processes of one client on one key share N.rl requests at concurrency 32 on the rate-limited server. */
+function fleetRun(name, processes, options = {}) {
+  const faults =
+    options.killRedisAfterMs === undefined
+      ? []
+      : [{ atMs: options.killRedisAfterMs, apply: () => options.redis.kill() }];
+  return runFleetOf({ port, name, processes, count: N.rl, redis: options.redis, faults });
 }
 
 function coldStart(name) {

@@ -269,6 +269,7 @@ function limiterFor(key) {
       limited: 0,
       firstAt: 0,
       okTimes: [],
+      limitedTimes: [],
     };
     keys.set(key, limiter);
   }
@@ -336,16 +337,20 @@ const server = createServer({ keepAliveTimeout: 60_000 }, (request, response) =>
     const limiter = keys.get(`Bearer ${key}`);
     response.writeHead(200, { "content-type": "application/json" });
     // Accepted requests per second since the key's first request: where a run lost time.
-    const perSecond = [];
-    for (const at of limiter?.okTimes ?? []) {
-      const second = Math.floor((at - limiter.firstAt) / 1000);
-      perSecond[second] = (perSecond[second] ?? 0) + 1;
-    }
+    const perSecondOf = (times) => {
+      const perSecond = [];
+      for (const at of times ?? []) {
+        const second = Math.floor((at - limiter.firstAt) / 1000);
+        perSecond[second] = (perSecond[second] ?? 0) + 1;
+      }
+      return Array.from(perSecond, (count) => count ?? 0);
+    };
     response.end(
       JSON.stringify({
         ok: limiter?.ok ?? 0,
         limited: limiter?.limited ?? 0,
-        ok_per_second: Array.from(perSecond, (count) => count ?? 0),
+        ok_per_second: perSecondOf(limiter?.okTimes),
+        limited_per_second: perSecondOf(limiter?.limitedTimes),
         first_at: limiter?.firstAt ?? 0,
         last_ok_at: limiter?.okTimes.at(-1) ?? 0,
       }),
@@ -387,6 +392,7 @@ const server = createServer({ keepAliveTimeout: 60_000 }, (request, response) =>
       return answer(response, body, headers, prompt);
     }
     limiter.limited += 1;
+    limiter.limitedTimes.push(Date.now());
     const waitMs = Math.ceil(
       Math.max(
         ((1 - limiter.requests.available) / limiter.requests.perSecond) * 1000,

@@ -112,6 +112,7 @@ if (scenario === "seq") {
   result.server_ok = stats.ok;
   result.got_429 = stats.limited;
   result.ok_per_second = stats.ok_per_second;
+  result.limited_per_second = stats.limited_per_second;
   result.server_first_at = stats.first_at;
   result.server_last_ok_at = stats.last_ok_at;
 }

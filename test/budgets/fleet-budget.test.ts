@@ -134,8 +134,8 @@ describe("fleet: processes that share a key", () => {
       });
       assert.deepStrictEqual(fleetTotals(results).failed, []);
       assert.equal(stats.ok, 30);
+      // Before the fix a background reconnect held the process for its connect timeout (1 s).
       for (const result of results)
-        // Before the fix a background reconnect held the process for its connect timeout (1 s).
         assert.ok(result.exitLagMs < 500, `exited ${Math.round(result.exitLagMs)} ms after its last call`);
     } finally {
       for (const socket of sockets) socket.destroy();
