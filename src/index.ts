@@ -57,6 +57,14 @@ export type {
 export type { StandardSchemaV1 } from "./schema/tool-schema.js";
 export { defineTool } from "./tools/run-tools.js";
 export { GoogleAI } from "./google/google-ai.js";
+export { GeminiFiles } from "./google/gemini-files.js";
+export type {
+  UploadedFile,
+  UploadOptions,
+  UploadProgress,
+  UploadSource,
+  WaitOptions,
+} from "./google/gemini-files.js";
 export {
   DEFAULT_GOOGLE_MODEL,
   GOOGLE_MODELS,

@@ -11,6 +11,7 @@ import { postJson } from "../transport/post-request.js";
 import { readSseJson } from "../transport/read-sse-json.js";
 import { buildGeminiRequest } from "./build-gemini-request.js";
 import { estimateGeminiTokens } from "./count-gemini-tokens.js";
+import { GeminiFiles } from "./gemini-files.js";
 import { GeminiStreamAssembler } from "./gemini-stream-assembler.js";
 import { GoogleAIConfig, type GoogleAIConfigOptions } from "./google-ai-config.js";
 import { geminiThinkingOf } from "./google-chat-model.js";
@@ -39,6 +40,26 @@ export class GoogleAI extends HttpProvider {
   constructor(config: GoogleAIConfig | GoogleAIConfigOptions = {}) {
     const resolved = config instanceof GoogleAIConfig ? config : new GoogleAIConfig(config);
     super(resolved, { auth: { "x-goog-api-key": resolved.api_key } });
+  }
+
+  #files: GeminiFiles | undefined;
+
+  /**
+   * Gemini's Files API on this client's endpoint and key: upload media too big to send inline
+   * (videos especially), wait until it is processed, and put `file.part` in a message.
+   */
+  get files(): GeminiFiles {
+    this.#files ??= new GeminiFiles({
+      origin: this.endpoint.origin,
+      basePath: this.endpoint.basePath,
+      headers: this.endpoint.jsonHeaders,
+      secrets: this.endpoint.secrets,
+      timeoutMs: Math.round(this.config.timeout * 1000),
+      maxRetries: this.config.max_retries,
+      backoff: this.config.retry,
+      maxResponseBytes: this.config.max_response_bytes,
+    });
+    return this.#files;
   }
 
   /** A local estimate (Gemini's tokenizer is not public): about 4 characters per token, 258 per image (see docs/providers.md). */

@@ -8,14 +8,17 @@ import { classifyHttpError } from "./classify-http-error.js";
 
 export type ResponseHeaders = Record<string, string | string[] | undefined>;
 
-/** One HTTP attempt: a POST with a JSON body. */
+/** One HTTP attempt: a POST with a JSON body (or, for side APIs such as file uploads, another method or bytes). */
 export interface PostRequest {
+  /** `POST` unless said otherwise. */
+  method?: "POST" | "GET" | "DELETE";
   /** `https://host:port` */
   origin: string;
   /** Path and query, e.g. `/v1/chat/completions`. */
   path: string;
   headers: Record<string, string>;
-  body: string;
+  /** The body; `""` sends none (GET, DELETE). */
+  body: string | Uint8Array;
   /** Time limit of the attempt in ms (for a stream: until the headers, then between events). */
   timeoutMs: number;
   /** What a timeout is called in the error message, e.g. `timeout of 30s`. */
@@ -91,14 +94,17 @@ export class HttpExchange implements Dispatcher.DispatchHandler {
     }
     this.timer.onFire(() => this.#onTimerFire());
     this.#request.onSent?.();
-    const { origin, path, headers, body } = this.#request;
+    const { origin, path, headers, body, method = "POST" } = this.#request;
     let dispatcher: Dispatcher = target as Dispatcher;
     if (target instanceof OriginConnections) {
       this.#connections = target;
       this.#connection = target.take();
       dispatcher = this.#connection;
     }
-    dispatcher.dispatch({ origin, path, method: "POST", headers, body }, this);
+    dispatcher.dispatch(
+      { origin, path, method, headers, body: body === "" && method !== "POST" ? null : body },
+      this,
+    );
     return settled;
   }
 

@@ -54,6 +54,22 @@ function parsedBody(exchange: HttpExchange, request: PostRequest): JsonResponse 
   }
 }
 
+/** A 2xx answer with its body as text (a side API whose answer may be empty). */
+export interface TextResponse {
+  status: number;
+  headers: ResponseHeaders;
+  text: string;
+}
+
+/** Sends one request and returns a 2xx answer's status, headers and body text; everything else rejects with an LLMError. */
+export function sendForText(request: PostRequest): Promise<TextResponse> {
+  return exchangeFor(request, false).then((exchange) => ({
+    status: exchange.status,
+    headers: exchange.headers,
+    text: exchange.text(),
+  }));
+}
+
 /** Sends one POST and returns once a 2xx status and headers arrived; read the body from `exchange.batches()`. */
 export function openRequest(request: PostRequest): Promise<HttpExchange> {
   return exchangeFor(request, true);

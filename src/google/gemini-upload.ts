@@ -1,0 +1,233 @@
+import { open } from "node:fs/promises";
+import { isRecord } from "../core/is-record.js";
+import { abortedByCaller, LLMError } from "../core/llm-error.js";
+import { sameMediaType, sniffMediaType } from "../core/sniff-media-type.js";
+import { InvalidArgumentError } from "../core/usage-errors.js";
+import { abortableDelay } from "../transport/abortable-delay.js";
+import { firstHeader } from "../transport/http-exchange.js";
+import { backoffDelayMs } from "../transport/retry-with-backoff.js";
+import {
+  type FilesEndpoint,
+  filesRequest,
+  jsonOf,
+  readUploadedFile,
+  type UploadedFile,
+} from "./gemini-file-requests.js";
+
+/** What to upload: a file's path, bytes, or a stream of bytes whose size is known up front. */
+export type UploadSource = string | Uint8Array | { stream: AsyncIterable<Uint8Array>; size_bytes: number };
+
+/** Progress of an upload: bytes the server has confirmed, then (waiting for `ACTIVE`) the file's state. */
+export interface UploadProgress {
+  phase: "uploading" | "processing";
+  sent_bytes: number;
+  total_bytes: number;
+  state?: string;
+}
+
+export interface UploadOptions {
+  /** The file's media type; else read from its first bytes (PNG, JPEG, GIF, WebP, PDF, MP3, WAV, MP4/MOV, WebM). */
+  media_type?: string;
+  display_name?: string;
+  signal?: AbortSignal;
+  on_progress?: (progress: UploadProgress) => void;
+  /** Bytes per upload request: a multiple of 256 KiB (default 8 MiB). Memory held is about one chunk. */
+  chunk_bytes?: number;
+}
+
+const GRANULARITY = 256 * 1024;
+const DEFAULT_CHUNK = 8 * 1024 * 1024;
+
+/** Reads a source a chunk at a time, forward only; the current chunk can be read again (a resend). */
+interface ChunkReader {
+  size: number;
+  /** `length` bytes at `offset` (fewer at the end). */
+  read(offset: number, length: number): Promise<Uint8Array>;
+  close(): Promise<void>;
+}
+
+async function readerOf(source: UploadSource): Promise<ChunkReader> {
+  if (typeof source === "string") {
+    const handle = await open(source, "r").catch((error: NodeJS.ErrnoException) => {
+      throw new InvalidArgumentError("source", `cannot be read: ${error.code ?? error.message} (${source})`);
+    });
+    const { size } = await handle.stat();
+    return {
+      size,
+      read: async (offset, length) => {
+        const buffer = Buffer.allocUnsafe(Math.min(length, size - offset));
+        const { bytesRead } = await handle.read(buffer, 0, buffer.length, offset);
+        return buffer.subarray(0, bytesRead);
+      },
+      close: () => handle.close(),
+    };
+  }
+  if (source instanceof Uint8Array)
+    return {
+      size: source.length,
+      read: async (offset, length) => source.subarray(offset, offset + length),
+      close: async () => {},
+    };
+  if (!isRecord(source) || !Number.isSafeInteger(source.size_bytes) || source.size_bytes < 0)
+    throw new InvalidArgumentError("source", "must be a path, bytes, or { stream, size_bytes }");
+  const iterator = source.stream[Symbol.asyncIterator]();
+  /** The bytes from `start` on that were read and not yet passed (a chunk kept for a resend). */
+  let held = Buffer.alloc(0);
+  let start = 0;
+  return {
+    size: source.size_bytes,
+    read: async (offset, length) => {
+      if (offset < start)
+        throw new LLMError({ kind: "connection", message: "the stream cannot be read again" });
+      held = held.subarray(offset - start);
+      start = offset;
+      while (held.length < length) {
+        const next = await iterator.next();
+        if (next.done) break;
+        held = Buffer.concat([held, next.value]);
+      }
+      return held.subarray(0, length);
+    },
+    close: async () => {
+      await iterator.return?.();
+    },
+  };
+}
+
+/**
+ * Uploads with Gemini's resumable protocol: `start` (the key in a header, the upload session URL
+ * in the answer), then chunks of `chunk_bytes` (`upload`, the last one `upload, finalize`). A chunk
+ * that fails (a cut connection, a 5xx) is resumed from what the server says it has (`query`), with
+ * backoff, up to `max_retries` times per upload. Resolves with the file as uploaded (usually
+ * `PROCESSING` for a video).
+ */
+export async function uploadGeminiFile(
+  endpoint: FilesEndpoint,
+  source: UploadSource,
+  options: UploadOptions = {},
+): Promise<UploadedFile> {
+  const chunk = options.chunk_bytes ?? DEFAULT_CHUNK;
+  if (!Number.isSafeInteger(chunk) || chunk <= 0 || chunk % GRANULARITY !== 0)
+    throw new InvalidArgumentError("chunk_bytes", "must be a positive multiple of 262144 (256 KiB)");
+  const reader = await readerOf(source);
+  try {
+    const mediaType = await mediaTypeOf(reader, options.media_type);
+    const sessionUrl = await startSession(endpoint, reader.size, mediaType, options);
+    return await sendChunks(endpoint, reader, sessionUrl, chunk, options);
+  } finally {
+    await reader.close();
+  }
+}
+
+async function mediaTypeOf(reader: ChunkReader, declared: string | undefined): Promise<string> {
+  const sniffed = sniffMediaType(await reader.read(0, 64));
+  if (declared === undefined) {
+    if (sniffed === undefined)
+      throw new InvalidArgumentError("media_type", "is needed: the file's first bytes do not say its type");
+    return sniffed;
+  }
+  if (sniffed !== undefined && !sameMediaType(declared.toLowerCase(), sniffed))
+    throw new InvalidArgumentError(
+      "media_type",
+      `says ${declared} but the file's first bytes say ${sniffed}`,
+    );
+  return declared;
+}
+
+async function startSession(
+  endpoint: FilesEndpoint,
+  size: number,
+  mediaType: string,
+  options: UploadOptions,
+): Promise<URL> {
+  const response = await filesRequest(endpoint, {
+    path: `/upload${endpoint.basePath}/files`,
+    headers: {
+      ...endpoint.headers,
+      "x-goog-upload-protocol": "resumable",
+      "x-goog-upload-command": "start",
+      "x-goog-upload-header-content-length": String(size),
+      "x-goog-upload-header-content-type": mediaType,
+    },
+    body: JSON.stringify({
+      file: options.display_name === undefined ? {} : { display_name: options.display_name },
+    }),
+    signal: options.signal,
+  });
+  const location = firstHeader(response.headers, "x-goog-upload-url");
+  let url: URL | undefined;
+  try {
+    url = location === undefined ? undefined : new URL(location, endpoint.origin);
+  } catch {}
+  if (url === undefined)
+    throw new LLMError({
+      kind: "invalid_response",
+      message: "the upload start answer has no x-goog-upload-url",
+    });
+  // The session URL goes where api_base does and nowhere else (a hostile answer must not make the
+  // library send the file, or the key, to another host).
+  if (url.origin !== endpoint.origin)
+    throw new LLMError({
+      kind: "invalid_response",
+      message: `the upload session is on another origin (${url.origin}) than api_base; not sent`,
+    });
+  return url;
+}
+
+async function sendChunks(
+  endpoint: FilesEndpoint,
+  reader: ChunkReader,
+  sessionUrl: URL,
+  chunk: number,
+  options: UploadOptions,
+): Promise<UploadedFile> {
+  const path = `${sessionUrl.pathname}${sessionUrl.search}`;
+  const session = { path, secrets: [sessionUrl.href, path] };
+  const once = { ...endpoint, maxRetries: 0 };
+  let offset = 0;
+  let failures = 0;
+  for (;;) {
+    const bytes = await reader.read(offset, chunk);
+    const last = offset + bytes.length >= reader.size;
+    try {
+      const response = await filesRequest(once, {
+        ...session,
+        headers: {
+          ...endpoint.headers,
+          "content-type": "application/octet-stream",
+          "x-goog-upload-command": last ? "upload, finalize" : "upload",
+          "x-goog-upload-offset": String(offset),
+        },
+        body: bytes,
+        signal: options.signal,
+      });
+      offset += bytes.length;
+      options.on_progress?.({ phase: "uploading", sent_bytes: offset, total_bytes: reader.size });
+      if (last) return readUploadedFile(jsonOf(response));
+    } catch (error) {
+      if (!(error instanceof LLMError) || !error.retryable || failures >= endpoint.maxRetries) throw error;
+      failures += 1;
+      await abortableDelay({
+        delayMs: backoffDelayMs(failures - 1, endpoint.backoff, Math.random),
+        signal: options.signal,
+        onAbort: () => abortedByCaller(options.signal),
+      });
+      // Where to go on from: what the server says it has.
+      const status = await filesRequest(endpoint, {
+        ...session,
+        headers: { ...endpoint.headers, "x-goog-upload-command": "query" },
+        body: "",
+        signal: options.signal,
+      });
+      if (firstHeader(status.headers, "x-goog-upload-status") === "final")
+        return readUploadedFile(jsonOf(status));
+      const received = Number(firstHeader(status.headers, "x-goog-upload-size-received"));
+      if (!Number.isSafeInteger(received) || received < offset || received > offset + bytes.length)
+        throw new LLMError({
+          kind: "invalid_response",
+          message: `the upload session reports ${firstHeader(status.headers, "x-goog-upload-size-received")} bytes received, not a chunk boundary near ${offset}`,
+        });
+      offset = received;
+    }
+  }
+}
