@@ -19,10 +19,12 @@ const DEFAULT_WAIT_S = 600;
 const POLL_FIRST_MS = 1000;
 const POLL_MAX_MS = 5000;
 
+/** How long and how `wait_until_active` waits. */
 export interface WaitOptions {
   /** Longest wait for `ACTIVE`, in seconds (default 600); past it the call fails as `timeout`. */
   timeout?: number;
   signal?: AbortSignal;
+  /** Told of each state check. */
   on_progress?: UploadOptions["on_progress"];
 }
 

@@ -25,11 +25,13 @@ export interface UploadProgress {
   state?: string;
 }
 
+/** How an upload goes: the file's type and name, its abort signal and progress, the chunk size. */
 export interface UploadOptions {
   /** The file's media type; else read from its first bytes (PNG, JPEG, GIF, WebP, PDF, MP3, WAV, MP4/MOV, WebM). */
   media_type?: string;
   display_name?: string;
   signal?: AbortSignal;
+  /** Told after every chunk the server confirmed, then of each state check while waiting. */
   on_progress?: (progress: UploadProgress) => void;
   /** Bytes per upload request: a multiple of 256 KiB (default 8 MiB). Memory held is about one chunk. */
   chunk_bytes?: number;
