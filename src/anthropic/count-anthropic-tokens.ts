@@ -1,3 +1,4 @@
+import { imageSize } from "../core/media-metadata.js";
 import type { AnthropicBlock, AnthropicRequest } from "./anthropic-messages-api.js";
 
 /** Characters per token of the estimate (fitted to the recorded requests; see the README). */
@@ -5,8 +6,26 @@ const CHARS_PER_TOKEN = 4.4;
 const PER_MESSAGE = 5;
 /** What tools add besides their definitions: Anthropic's tool-use system prompt. */
 const TOOLS_OVERHEAD = 500;
-/** An image, at most (Claude resizes to about 1,600 tokens). */
+/** An image whose size is not known here (a URL, a file): at most this (Claude resizes to about 1,600 tokens). */
 const IMAGE_TOKENS = 1_600;
+
+/**
+ * An image's input tokens by Anthropic's rule: width x height / 750, after Claude scales it down
+ * so its long edge is at most 1568 px and it has at most about 1.15 megapixels. The size is read
+ * from the base64 image's header; other sources count as the most an image costs.
+ */
+export function anthropicImageTokens(block: AnthropicBlock): number {
+  const source = (block as { source?: { type?: string; data?: unknown } }).source;
+  const size =
+    source?.type === "base64" && typeof source.data === "string" ? imageSize(source.data) : undefined;
+  if (size === undefined) return IMAGE_TOKENS;
+  const scale = Math.min(
+    1,
+    1568 / Math.max(size.width, size.height),
+    Math.sqrt(1_150_000 / (size.width * size.height)),
+  );
+  return Math.ceil((Math.round(size.width * scale) * Math.round(size.height * scale)) / 750);
+}
 
 function blockChars(block: AnthropicBlock): number {
   switch (block.type) {
@@ -23,7 +42,7 @@ function blockChars(block: AnthropicBlock): number {
         : content.reduce((sum, item) => sum + blockChars(item), 0);
     }
     case "image":
-      return IMAGE_TOKENS * CHARS_PER_TOKEN;
+      return anthropicImageTokens(block) * CHARS_PER_TOKEN;
     default:
       // Earlier turns' thinking is not counted by the API; other blocks by their JSON.
       return block.type === "thinking" || block.type === "redacted_thinking"

@@ -16,6 +16,7 @@ export interface LLMResponseInit {
   total_tokens?: number;
   cached_tokens?: number;
   reasoning_tokens?: number;
+  send_tokens_by_modality?: Record<string, number>;
   error?: LLMError | undefined;
   parsed?: unknown;
   refusal?: string | undefined;
@@ -89,6 +90,11 @@ class LLMResponseFields {
   declare cached_tokens: number;
   /** Hidden reasoning tokens (part of `recv_tokens`). */
   declare reasoning_tokens: number;
+  /**
+   * The prompt tokens by kind of input, where the provider reports them (Gemini's
+   * `promptTokensDetails`: `{ text, image, audio, video, document }`); `{}` otherwise.
+   */
+  declare send_tokens_by_modality: Record<string, number>;
   /** Why the call failed; `undefined` on success. */
   declare error: LLMError | undefined;
   /**
@@ -158,6 +164,7 @@ class LLMResponseFields {
     this.total_tokens = init.total_tokens ?? 0;
     this.cached_tokens = init.cached_tokens ?? 0;
     this.reasoning_tokens = init.reasoning_tokens ?? 0;
+    this.send_tokens_by_modality = init.send_tokens_by_modality ?? {};
     this.error = init.error;
     this.parsed = init.parsed;
     this.refusal = init.refusal;

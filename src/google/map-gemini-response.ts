@@ -31,7 +31,19 @@ export function mapGeminiUsage(usage: GeminiUsage | undefined) {
     total_tokens: count(usage?.totalTokenCount) || send_tokens + recv_tokens,
     cached_tokens: count(usage?.cachedContentTokenCount),
     reasoning_tokens,
+    send_tokens_by_modality: byModality(usage?.promptTokensDetails),
   };
+}
+
+/** `promptTokensDetails` (`[{ modality: "VIDEO", tokenCount }]`) as `{ video: n, ... }`. */
+function byModality(details: GeminiUsage["promptTokensDetails"]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const detail of Array.isArray(details) ? details : []) {
+    if (typeof detail?.modality !== "string") continue;
+    const key = detail.modality.toLowerCase();
+    counts[key] = (counts[key] ?? 0) + count(detail.tokenCount);
+  }
+  return counts;
 }
 
 /** Safety-type finish reasons: the answer was stopped by a filter. */

@@ -1,3 +1,4 @@
+import { openaiImageTokens } from "./openai-image-tokens.js";
 import { createRequire } from "node:module";
 import { cachedCounter } from "../llm/cached-counter.js";
 import type { TokenEncoding } from "./openai-chat-model.js";
@@ -49,8 +50,6 @@ const REPLY_PRIMING = 3;
 const TOOLS_OVERHEAD = 9;
 /** ...which shares its header with an existing system message. */
 const TOOLS_WITH_SYSTEM_DISCOUNT = 4;
-/** An image part's cost when its size is unknown: a 512x512 tile plus the base (`detail: "low"` is 85). */
-const IMAGE_TOKENS = { low: 85, other: 255 };
 
 interface JsonSchemaNode {
   type?: string | string[];
@@ -123,10 +122,7 @@ function collectContent(content: unknown, parts: PromptParts): void {
   if (!Array.isArray(content)) return;
   for (const part of content as Array<Record<string, unknown>>) {
     if (part["type"] === "text" && typeof part["text"] === "string") parts.texts.push(part["text"]);
-    else if (part["type"] === "image_url") {
-      const detail = (part["image_url"] as { detail?: string } | undefined)?.detail;
-      parts.fixed += detail === "low" ? IMAGE_TOKENS.low : IMAGE_TOKENS.other;
-    }
+    else if (part["type"] === "image_url") parts.fixed += openaiImageTokens(part["image_url"]);
   }
 }
 
@@ -285,7 +281,7 @@ function textLength(value: unknown): number {
   let length = 0;
   for (const part of value as Array<Record<string, unknown>>) {
     length += typeof part["text"] === "string" ? part["text"].length : 0;
-    if (part["type"] === "image_url") length += IMAGE_TOKENS.other;
+    if (part["type"] === "image_url") length += openaiImageTokens(part["image_url"]);
   }
   return length;
 }

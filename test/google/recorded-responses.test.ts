@@ -117,6 +117,7 @@ const EXPECTED: Record<string, Record<string, unknown>> = {
     send_tokens: 17713,
     recv_tokens: 1276,
     total_tokens: 18989,
+    send_tokens_by_modality: { text: 16, video: 15780, audio: 1917 },
   },
   "stream-gemini3-after-tool-result.json": {
     finish_reason: "stop",
