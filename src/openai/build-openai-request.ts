@@ -5,6 +5,7 @@ import type { ChatMessage, ResponseFormat } from "../core/messages.js";
 import { jsonText } from "../core/json-text.js";
 import { InvalidArgumentError } from "../core/usage-errors.js";
 import { convertToOpenAIMessages } from "./convert-to-openai-messages.js";
+import { checkOpenAIMediaLimits } from "./openai-media-limits.js";
 import { isReasoningModel } from "./openai-chat-model.js";
 import type { WireChatRequest } from "./openai-chat-api.js";
 import { extraBody, type ParamDefaults, requestParams } from "./openai-request-params.js";
@@ -80,6 +81,8 @@ export function buildOpenAIRequest(options: {
   stream?: boolean;
   /** Receives what the caller should know (an option the model does not take, left out). */
   warnings?: string[];
+  /** Check media against OpenAI's own documented limits (its API; other servers set theirs). */
+  openaiLimits?: boolean;
 }): WireChatRequest {
   const { call, defaults } = options;
   const model = call.model ?? defaults.chat_model;
@@ -97,6 +100,7 @@ export function buildOpenAIRequest(options: {
     );
   requireConversation(options.messages);
   const request: WireChatRequest = { model, messages: convertToOpenAIMessages(options.messages) };
+  if (options.openaiLimits) checkOpenAIMediaLimits(request.messages);
   const maxTokens = checkNumber(
     "max_tokens",
     call.max_tokens ?? defaults.max_tokens,

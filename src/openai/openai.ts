@@ -32,6 +32,9 @@ function encodingOf(model: string) {
   return getModelInfo(model)?.encoding ?? "o200k_base";
 }
 
+/** OpenAI's own API, where its documented media limits apply (other servers set their own). */
+const OPENAI_ORIGIN = "https://api.openai.com";
+
 /**
  * The OpenAI Chat Completions API, for OpenAI and every server that copies it (Azure OpenAI,
  * vLLM, Ollama, llama.cpp, OpenRouter, LiteLLM). `new OpenAI()` reads the environment.
@@ -95,7 +98,14 @@ export class OpenAI extends HttpProvider {
     const warnings: string[] = [];
     const preset = this.#preset;
     if (preset) checkPresetOptions(preset, options, this.config);
-    const payload = buildOpenAIRequest({ messages, call: options, defaults: this.config, stream, warnings });
+    const payload = buildOpenAIRequest({
+      messages,
+      call: options,
+      defaults: this.config,
+      stream,
+      warnings,
+      openaiLimits: this.endpoint.origin === OPENAI_ORIGIN,
+    });
     if (preset) applyPresetToRequest(payload, messages, preset);
     return new OpenAIPreparedRequest({
       payload,
