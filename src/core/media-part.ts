@@ -46,7 +46,11 @@ export function resolveMediaPart(part: Record<string, unknown>, path: string): R
       (typeof value !== "string" || value === "" || !/^[A-Za-z0-9+/_-]*={0,2}$/.test(value))
     )
       throw new InvalidArgumentError(`${path}.data`, "must be bytes (a Uint8Array or Buffer) or base64 text");
-    const base64 = value instanceof Uint8Array ? Buffer.from(value).toString("base64") : (value as string);
+    // A view of the caller's bytes, not a copy of them (a video can be large).
+    const base64 =
+      value instanceof Uint8Array
+        ? Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("base64")
+        : (value as string);
     return { source: "inline", media_type: checkedType(mediaType, base64, path), base64 };
   }
   if (typeof value !== "string" || value === "")

@@ -54,11 +54,14 @@ async function readerOf(source: UploadSource): Promise<ChunkReader> {
       throw new InvalidArgumentError("source", `cannot be read: ${error.code ?? error.message} (${source})`);
     });
     const { size } = await handle.stat();
+    // One buffer for every chunk: a chunk is read only after the previous one was answered.
+    let buffer: Buffer | undefined;
     return {
       size,
       read: async (offset, length) => {
-        const buffer = Buffer.allocUnsafe(Math.min(length, size - offset));
-        const { bytesRead } = await handle.read(buffer, 0, buffer.length, offset);
+        const wanted = Math.min(length, size - offset);
+        if (buffer === undefined || buffer.length < wanted) buffer = Buffer.allocUnsafe(wanted);
+        const { bytesRead } = await handle.read(buffer, 0, wanted, offset);
         return buffer.subarray(0, bytesRead);
       },
       close: () => handle.close(),

@@ -1,4 +1,5 @@
 import type { HttpExchange } from "../transport/http-exchange.js";
+import { jsonBody } from "../transport/json-body.js";
 import { openRequest, type PostRequest } from "../transport/post-request.js";
 import { withCallHeaders } from "./call-headers.js";
 import type { PreparedRequest, SendContext } from "./prepared-request.js";
@@ -19,7 +20,7 @@ export function providerPost(options: {
     origin: options.origin,
     path: options.path,
     headers,
-    body: JSON.stringify(prepared.payload),
+    body: jsonBody(prepared.payload),
     timeoutMs: context.timeoutMs,
     timeoutLabel: context.timeoutLabel,
     signal: context.signal,

@@ -5,6 +5,7 @@ import { redactSecrets } from "../core/redact.js";
 import { AttemptTimer } from "./attempt-timer.js";
 import { OriginConnections } from "./http-agent.js";
 import { classifyHttpError } from "./classify-http-error.js";
+import type { JsonBody } from "./json-body.js";
 
 export type ResponseHeaders = Record<string, string | string[] | undefined>;
 
@@ -17,8 +18,8 @@ export interface PostRequest {
   /** Path and query, e.g. `/v1/chat/completions`. */
   path: string;
   headers: Record<string, string>;
-  /** The body; `""` sends none (GET, DELETE). */
-  body: string | Uint8Array;
+  /** The body; `""` sends none (GET, DELETE). A large JSON body comes in pieces (see `jsonBody`). */
+  body: JsonBody | Uint8Array;
   /** Time limit of the attempt in ms (for a stream: until the headers, then between events). */
   timeoutMs: number;
   /** What a timeout is called in the error message, e.g. `timeout of 30s`. */
@@ -101,10 +102,11 @@ export class HttpExchange implements Dispatcher.DispatchHandler {
       this.#connection = target.take();
       dispatcher = this.#connection;
     }
-    dispatcher.dispatch(
-      { origin, path, method, headers, body: body === "" && method !== "POST" ? null : body },
-      this,
-    );
+    const wire =
+      typeof body === "string" || body instanceof Uint8Array
+        ? { headers, body: body === "" && method !== "POST" ? null : body }
+        : { headers: { ...headers, "content-length": String(body.length) }, body: body.pieces };
+    dispatcher.dispatch({ origin, path, method, ...wire } as Dispatcher.DispatchOptions, this);
     return settled;
   }
 
