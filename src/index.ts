@@ -58,8 +58,10 @@ export type { StandardSchemaV1 } from "./schema/tool-schema.js";
 export { defineTool } from "./tools/run-tools.js";
 export { GoogleAI } from "./google/google-ai.js";
 export { GeminiFiles } from "./google/gemini-files.js";
+export { OpenAIFiles } from "./openai/openai-files.js";
+export type { OpenAIUploadOptions } from "./openai/openai-files.js";
+export type { UploadedFile } from "./core/uploaded-file.js";
 export type {
-  UploadedFile,
   UploadOptions,
   UploadProgress,
   UploadSource,

@@ -1,3 +1,5 @@
+import { InvalidArgumentError } from "./usage-errors.js";
+
 /**
  * The media type the first bytes of a file say, for the kinds media parts carry: PNG, JPEG, GIF,
  * WebP, PDF, MP3, WAV, MP4 / MOV (ISO base media), WebM. `undefined` when the bytes say none of
@@ -30,4 +32,23 @@ export function sameMediaType(declared: string, sniffed: string): boolean {
       "image/jpg": "image/jpeg",
     })[type] ?? type;
   return canonical(declared) === canonical(sniffed);
+}
+
+/**
+ * The media type of a file about to be uploaded: the declared one, checked against what its first
+ * bytes say, or the sniffed one. A contradiction, or no type at all, is an {@link InvalidArgumentError}.
+ */
+export function uploadMediaType(head: Uint8Array, declared: string | undefined): string {
+  const sniffed = sniffMediaType(head);
+  if (declared === undefined) {
+    if (sniffed === undefined)
+      throw new InvalidArgumentError("media_type", "is needed: the file's first bytes do not say its type");
+    return sniffed;
+  }
+  if (sniffed !== undefined && !sameMediaType(declared.toLowerCase(), sniffed))
+    throw new InvalidArgumentError(
+      "media_type",
+      `says ${declared} but the file's first bytes say ${sniffed}`,
+    );
+  return declared;
 }

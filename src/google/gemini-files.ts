@@ -1,16 +1,12 @@
 import { abortedByCaller, LLMError } from "../core/llm-error.js";
 import { InvalidArgumentError } from "../core/usage-errors.js";
 import { abortableDelay } from "../transport/abortable-delay.js";
-import {
-  type FilesEndpoint,
-  filesRequest,
-  jsonOf,
-  readUploadedFile,
-  type UploadedFile,
-} from "./gemini-file-requests.js";
+import type { UploadedFile } from "../core/uploaded-file.js";
+import { type FilesEndpoint, filesRequest, jsonOf } from "../llm/files-request.js";
+import { readUploadedFile } from "./read-gemini-file.js";
 import { type UploadOptions, type UploadSource, uploadGeminiFile } from "./gemini-upload.js";
 
-export type { UploadedFile } from "./gemini-file-requests.js";
+export type { UploadedFile } from "../core/uploaded-file.js";
 export type { UploadOptions, UploadProgress, UploadSource } from "./gemini-upload.js";
 
 /** How long `upload` waits for a file to become `ACTIVE` unless told otherwise, in seconds. */

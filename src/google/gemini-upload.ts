@@ -1,18 +1,14 @@
 import { open } from "node:fs/promises";
 import { isRecord } from "../core/is-record.js";
 import { abortedByCaller, LLMError } from "../core/llm-error.js";
-import { sameMediaType, sniffMediaType } from "../core/sniff-media-type.js";
+import { uploadMediaType } from "../core/sniff-media-type.js";
 import { InvalidArgumentError } from "../core/usage-errors.js";
 import { abortableDelay } from "../transport/abortable-delay.js";
 import { firstHeader } from "../transport/http-exchange.js";
 import { backoffDelayMs } from "../transport/retry-with-backoff.js";
-import {
-  type FilesEndpoint,
-  filesRequest,
-  jsonOf,
-  readUploadedFile,
-  type UploadedFile,
-} from "./gemini-file-requests.js";
+import type { UploadedFile } from "../core/uploaded-file.js";
+import { type FilesEndpoint, filesRequest, jsonOf } from "../llm/files-request.js";
+import { readUploadedFile } from "./read-gemini-file.js";
 
 /** What to upload: a file's path, bytes, or a stream of bytes whose size is known up front. */
 export type UploadSource = string | Uint8Array | { stream: AsyncIterable<Uint8Array>; size_bytes: number };
@@ -125,18 +121,7 @@ export async function uploadGeminiFile(
 }
 
 async function mediaTypeOf(reader: ChunkReader, declared: string | undefined): Promise<string> {
-  const sniffed = sniffMediaType(await reader.read(0, 64));
-  if (declared === undefined) {
-    if (sniffed === undefined)
-      throw new InvalidArgumentError("media_type", "is needed: the file's first bytes do not say its type");
-    return sniffed;
-  }
-  if (sniffed !== undefined && !sameMediaType(declared.toLowerCase(), sniffed))
-    throw new InvalidArgumentError(
-      "media_type",
-      `says ${declared} but the file's first bytes say ${sniffed}`,
-    );
-  return declared;
+  return uploadMediaType(await reader.read(0, 64), declared);
 }
 
 async function startSession(

@@ -49,16 +49,7 @@ export class GoogleAI extends HttpProvider {
    * (videos especially), wait until it is processed, and put `file.part` in a message.
    */
   get files(): GeminiFiles {
-    this.#files ??= new GeminiFiles({
-      origin: this.endpoint.origin,
-      basePath: this.endpoint.basePath,
-      headers: this.endpoint.jsonHeaders,
-      secrets: this.endpoint.secrets,
-      timeoutMs: Math.round(this.config.timeout * 1000),
-      maxRetries: this.config.max_retries,
-      backoff: this.config.retry,
-      maxResponseBytes: this.config.max_response_bytes,
-    });
+    this.#files ??= new GeminiFiles(this.filesEndpoint());
     return this.#files;
   }
 

@@ -5,6 +5,7 @@ import { LLMError } from "../core/llm-error.js";
 import { type PostRequest, postJson } from "../transport/post-request.js";
 import { BaseLLM } from "./base-llm.js";
 import type { PreparedRequest, SendContext } from "./prepared-request.js";
+import type { FilesEndpoint } from "./files-request.js";
 import { providerPost } from "./provider-request.js";
 
 /** Where a provider's requests go, and the headers every one of them carries. */
@@ -50,6 +51,20 @@ export abstract class HttpProvider extends BaseLLM {
       jsonHeaders: { ...headers, accept: "application/json" },
       streamHeaders: { ...headers, accept: "text/event-stream" },
       secrets: config.secrets,
+    };
+  }
+
+  /** Where this provider's Files API requests go: its endpoint, key, `timeout`, retries and limits. */
+  protected filesEndpoint(): FilesEndpoint {
+    return {
+      origin: this.endpoint.origin,
+      basePath: this.endpoint.basePath,
+      headers: this.endpoint.jsonHeaders,
+      secrets: this.endpoint.secrets,
+      timeoutMs: Math.round(this.config.timeout * 1000),
+      maxRetries: this.config.max_retries,
+      backoff: this.config.retry,
+      maxResponseBytes: this.config.max_response_bytes,
     };
   }
 

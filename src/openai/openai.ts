@@ -23,6 +23,7 @@ import {
   moveThinkTags,
   thinkTagAssembler,
 } from "./preset-quirks.js";
+import { OpenAIFiles } from "./openai-files.js";
 import { OpenAIPreparedRequest } from "./openai-prepared-request.js";
 import { costOf } from "./openai-prices.js";
 import { OpenAIStreamAssembler } from "./openai-stream-assembler.js";
@@ -40,6 +41,17 @@ const OPENAI_ORIGIN = "https://api.openai.com";
  * vLLM, Ollama, llama.cpp, OpenRouter, LiteLLM). `new OpenAI()` reads the environment.
  */
 export class OpenAI extends HttpProvider {
+  #files: OpenAIFiles | undefined;
+
+  /**
+   * OpenAI's Files API (`/files`) on this client's endpoint and key: upload a PDF or an image once
+   * and refer to it afterwards with `file.part` (the same interface as `GoogleAI.files`).
+   */
+  get files(): OpenAIFiles {
+    this.#files ??= new OpenAIFiles(this.filesEndpoint());
+    return this.#files;
+  }
+
   declare readonly config: OpenAIConfig | OpenAIPresetConfig;
   readonly #path: string;
   /** The named server this client talks to, when it is a preset (`XAI`, `MistralAI`, ...). */

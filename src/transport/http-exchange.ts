@@ -5,9 +5,14 @@ import { redactSecrets } from "../core/redact.js";
 import { AttemptTimer } from "./attempt-timer.js";
 import { OriginConnections } from "./http-agent.js";
 import { classifyHttpError } from "./classify-http-error.js";
-import type { JsonBody } from "./json-body.js";
 
 export type ResponseHeaders = Record<string, string | string[] | undefined>;
+
+/** A body sent in pieces (large inline media, a file upload) with its length in bytes; iterable again for a retry. */
+export interface PiecesBody {
+  pieces: Iterable<Uint8Array> | AsyncIterable<Uint8Array>;
+  length: number;
+}
 
 /** One HTTP attempt: a POST with a JSON body (or, for side APIs such as file uploads, another method or bytes). */
 export interface PostRequest {
@@ -19,7 +24,7 @@ export interface PostRequest {
   path: string;
   headers: Record<string, string>;
   /** The body; `""` sends none (GET, DELETE). A large JSON body comes in pieces (see `jsonBody`). */
-  body: JsonBody | Uint8Array;
+  body: string | Uint8Array | PiecesBody;
   /** Time limit of the attempt in ms (for a stream: until the headers, then between events). */
   timeoutMs: number;
   /** What a timeout is called in the error message, e.g. `timeout of 30s`. */

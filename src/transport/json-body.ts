@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { PiecesBody } from "./http-exchange.js";
 
 /** Strings at least this long (inline media as base64) are sent from where they are, not copied. */
 const LARGE_STRING = 1024 * 1024;
@@ -10,7 +11,7 @@ const PLAIN = /^[A-Za-z0-9+/=_-]*$/;
 const MARKER = `director-llm-large-string-${randomUUID()}-`;
 
 /** A JSON request body: text, or (with large inline media) pieces and their total length. */
-export type JsonBody = string | { pieces: Iterable<Uint8Array>; length: number };
+export type JsonBody = string | (PiecesBody & { pieces: Iterable<Uint8Array> });
 
 function hasLargeString(value: unknown, depth: number): boolean {
   if (typeof value === "string") return value.length >= LARGE_STRING;
