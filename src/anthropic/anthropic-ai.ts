@@ -107,7 +107,7 @@ export class AnthropicAI extends HttpProvider {
       model: payload.model,
       payload,
       response_format_type: options.response_format?.type,
-      headers: callHeaders(options.extra_headers),
+      headers: withFilesBeta(payload, callHeaders(options.extra_headers)),
       max_tokens: payload.max_tokens,
       prompt_tokens: () => estimateAnthropicTokens(payload),
       warnings,
@@ -162,3 +162,27 @@ export class AnthropicAI extends HttpProvider {
     return prepared.response_format_type === "json_object" || prepared.response_format_type === "json_schema";
   }
 }
+
+/** The beta that lets a Messages request refer to a Files API upload (`source: { type: "file" }`). */
+const FILES_BETA = "files-api-2025-04-14";
+
+/**
+ * A request that refers to an uploaded file needs Anthropic's Files API beta header: added (next to
+ * any `anthropic-beta` the caller sends) when a block's source is a file, else the headers as they are.
+ */
+function withFilesBeta(
+  payload: { messages: Array<{ content: unknown }> },
+  headers: Record<string, string> | undefined,
+): Record<string, string> | undefined {
+  const refersToFile = (blocks: unknown): boolean =>
+    Array.isArray(blocks) &&
+    blocks.some(
+      (block: { source?: { type?: unknown }; content?: unknown }) =>
+        block?.source?.type === "file" || refersToFile(block?.content),
+    );
+  if (!payload.messages.some((message) => refersToFile(message.content))) return headers;
+  const given = headers?.["anthropic-beta"];
+  if (given?.split(",").some((beta) => beta.trim() === FILES_BETA)) return headers;
+  return { ...headers, "anthropic-beta": given ? `${given},${FILES_BETA}` : FILES_BETA };
+}
+
