@@ -185,4 +185,3 @@ function withFilesBeta(
   if (given?.split(",").some((beta) => beta.trim() === FILES_BETA)) return headers;
   return { ...headers, "anthropic-beta": given ? `${given},${FILES_BETA}` : FILES_BETA };
 }
-

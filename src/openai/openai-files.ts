@@ -70,6 +70,7 @@ export class OpenAIFiles {
     this.#endpoint = endpoint;
   }
 
+  /** Uploads a path or bytes (`purpose: "user_data"` unless told otherwise); the file as OpenAI keeps it. */
   async upload(source: string | Uint8Array, options: OpenAIUploadOptions = {}): Promise<UploadedFile> {
     const file = await fileSource(source);
     const mediaType = uploadMediaType(file.head, options.media_type);
@@ -87,6 +88,7 @@ export class OpenAIFiles {
     return readOpenAIFile(jsonOf(response), mediaType);
   }
 
+  /** The file as OpenAI has it now (its media type read from its name). */
   async get(id: string, options: { signal?: AbortSignal } = {}): Promise<UploadedFile> {
     return readOpenAIFile(jsonOf(await this.#send("GET", `/files/${fileId(id)}`, options.signal)));
   }
@@ -111,6 +113,7 @@ export class OpenAIFiles {
     };
   }
 
+  /** Deletes a file. */
   async delete(id: string, options: { signal?: AbortSignal } = {}): Promise<void> {
     await this.#send("DELETE", `/files/${fileId(id)}`, options.signal);
   }
