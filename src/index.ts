@@ -59,6 +59,7 @@ export { defineTool } from "./tools/run-tools.js";
 export { GoogleAI } from "./google/google-ai.js";
 export { GeminiFiles } from "./google/gemini-files.js";
 export { OpenAIFiles } from "./openai/openai-files.js";
+export type { MediaDownload } from "./llm/inline-media.js";
 export type { OpenAIUploadOptions } from "./openai/openai-files.js";
 export type { UploadedFile } from "./core/uploaded-file.js";
 export type {

@@ -1,3 +1,4 @@
+import { inlineMediaUrls, type MediaDownload } from "./inline-media.js";
 import type { BaseLLMConfig } from "../core/base-llm-config.js";
 import { CallAbort } from "../core/call-abort.js";
 import type { ChatCompletionOptions, ChatCompletionOptionsInput } from "../core/chat-options.js";
@@ -54,6 +55,28 @@ export abstract class BaseLLM {
 
   /** Cost in USD of a response's usage for a model; `undefined` when the model's price is unknown. */
   protected abstract costOf(response: LLMResponse, model: string): number | undefined;
+
+  /**
+   * Whether this provider fetches a media part's `http(s)` URL itself for this media type (else a
+   * part by URL is refused before sending, and {@link inline_media} can inline it). Yes by default.
+   */
+  protected takesMediaUrl(_mediaType: string | undefined): boolean {
+    return true;
+  }
+
+  /**
+   * The messages with each media part whose URL this provider cannot fetch (OpenAI: audio and PDFs;
+   * Claude: what it takes, it fetches) downloaded by your `download` function and sent inline. Opt
+   * in, per call: the library never fetches a URL on its own (a prompt could otherwise make it
+   * fetch internal addresses), so `download` is where you decide which hosts and sizes to allow.
+   */
+  inline_media(
+    messages: readonly ChatMessage[],
+    download: MediaDownload,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<ChatMessage[]> {
+    return inlineMediaUrls(messages, (type) => this.takesMediaUrl(type), download, options.signal);
+  }
 
   /**
    * Sends the conversation and returns the model's answer. Resolves for every failure of a valid

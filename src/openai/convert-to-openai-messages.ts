@@ -66,7 +66,10 @@ function openAIMediaPart(part: Record<string, unknown>, path: string): Record<st
     };
   throw new InvalidArgumentError(
     path,
-    `OpenAI cannot take ${type}${media.source === "url" ? " by URL" : ""} (it takes images, inline WAV or MP3 audio and inline PDFs); use GoogleAI for video, or send video frames as images`,
+    media.source === "url" &&
+      (type === "application/pdf" || type === "audio/wav" || type === "audio/mpeg" || type === "audio/mp3")
+      ? `OpenAI cannot take ${type} by URL (only inline, or as an uploaded file); download it yourself, or let llm.inline_media(messages, download) inline it with your download function`
+      : `OpenAI cannot take ${type}${media.source === "url" ? " by URL" : ""} (it takes images, inline WAV or MP3 audio and inline PDFs); use GoogleAI for video, or send video frames as images`,
   );
 }
 

@@ -47,6 +47,11 @@ export class OpenAI extends HttpProvider {
    * OpenAI's Files API (`/files`) on this client's endpoint and key: upload a PDF or an image once
    * and refer to it afterwards with `file.part` (the same interface as `GoogleAI.files`).
    */
+  /** OpenAI fetches images by URL; audio and PDFs it takes only inline (or as an uploaded file). */
+  protected override takesMediaUrl(mediaType: string | undefined): boolean {
+    return mediaType === undefined || mediaType.startsWith("image/");
+  }
+
   get files(): OpenAIFiles {
     this.#files ??= new OpenAIFiles(this.filesEndpoint());
     return this.#files;
