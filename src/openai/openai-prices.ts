@@ -62,6 +62,14 @@ export function costOf(
     listed.long_context !== undefined && usage.send_tokens > listed.long_context.above
       ? listed.long_context
       : listed;
+  return priceUsage(usage, price);
+}
+
+/** USD of a usage at per-million-token prices: uncached input, cached input, output. */
+export function priceUsage(
+  usage: { send_tokens: number; recv_tokens: number; cached_tokens: number },
+  price: { input: number; cached_input: number; output: number },
+): number {
   const cached = Math.min(usage.cached_tokens, usage.send_tokens);
   const micros =
     (usage.send_tokens - cached) * price.input +

@@ -25,7 +25,7 @@ import {
 } from "./preset-quirks.js";
 import { OpenAIFiles } from "./openai-files.js";
 import { OpenAIPreparedRequest } from "./openai-prepared-request.js";
-import { costOf } from "./openai-prices.js";
+import { costOf, priceUsage } from "./openai-prices.js";
 import { OpenAIStreamAssembler } from "./openai-stream-assembler.js";
 import { prepareOpenAITools } from "./prepare-openai-tools.js";
 
@@ -98,13 +98,7 @@ export class OpenAI extends HttpProvider {
     if (table === undefined) return costOf(response, model);
     // A preset with its own price table prices only its models: OpenAI's prices are not its own.
     const row = Object.hasOwn(table, model) ? table[model] : undefined;
-    if (row === undefined) return undefined;
-    const cached = Math.min(response.cached_tokens, response.send_tokens);
-    const micros =
-      (response.send_tokens - cached) * row.input +
-      cached * row.cached_input +
-      response.recv_tokens * row.output;
-    return Math.round(micros * 1e3) / 1e9;
+    return row === undefined ? undefined : priceUsage(response, row);
   }
 
   protected override prepareRequest(

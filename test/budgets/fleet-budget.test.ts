@@ -29,6 +29,17 @@ const ROOMY = json(200, completion("hi"), {
   "x-ratelimit-reset-requests": "600ms",
 });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** 10 requests per second and none left: one request every ~100 ms. */
+const TEN_PER_SECOND_SPENT = {
+  "x-ratelimit-limit-requests": "10",
+  "x-ratelimit-remaining-requests": "0",
+  "x-ratelimit-reset-requests": "1000ms",
+};
+/** Until the connection answers again after an outage (bounded: 3 s). */
+async function untilBack(connection: RedisConnection): Promise<void> {
+  for (let round = 0; round < 60 && (await connection.command("PING")) !== "PONG"; round += 1)
+    await sleep(50);
+}
 
 /** A server at 20 requests/s (burst 10) and the token budget of 20 such requests per second. */
 function fleetServer(server: TestServer) {
@@ -231,12 +242,7 @@ describe("the shared budget in Redis", () => {
   it("budget keys lost (FLUSHALL) mid-run: the fleet resumes at the learned rate, no first wave", async () => {
     const { budgets, close } = twoProcesses(`flushed-${process.pid}`);
     const probe = await budgets[0].acquire(ask);
-    // 10 per second, none left: one request every ~110 ms.
-    probe.observe({
-      "x-ratelimit-limit-requests": "10",
-      "x-ratelimit-remaining-requests": "0",
-      "x-ratelimit-reset-requests": "1000ms",
-    });
+    probe.observe(TEN_PER_SECOND_SPENT);
     probe.settle();
     await sleep(20);
     assert.equal(await redisCommand(redis.port, "FLUSHALL"), "+OK\r\n");
@@ -258,15 +264,9 @@ describe("the shared budget in Redis", () => {
   it("Redis back after an outage: calls waiting on the fallback budget move to the shared one", async () => {
     const id = `handover-${process.pid}`;
     const { budgets, connections, close } = twoProcesses(id);
-    // Both processes learn 10 requests per second, none left.
-    const spent = {
-      "x-ratelimit-limit-requests": "10",
-      "x-ratelimit-remaining-requests": "0",
-      "x-ratelimit-reset-requests": "1000ms",
-    };
     for (const budget of budgets) {
       const reservation = await budget.acquire(ask);
-      reservation.observe(spent);
+      reservation.observe(TEN_PER_SECOND_SPENT);
       reservation.settle();
     }
     await sleep(50); // the reports reach Redis
@@ -290,8 +290,7 @@ describe("the shared budget in Redis", () => {
     }
     assert.ok(waiting > 0, "the calls waiting in process A moved to the shared budget");
     // Process B is back on Redis too (its first call after an outage would use its own budget).
-    for (let round = 0; round < 60 && (await connections[1].command("PING")) !== "PONG"; round += 1)
-      await sleep(50);
+    await untilBack(connections[1]);
     // Process B's calls now queue behind A's in Redis instead of sending beside them.
     const grantsB: number[] = [];
     const callsB = Array.from({ length: 3 }, () =>
@@ -311,11 +310,7 @@ describe("the shared budget in Redis", () => {
   it("Redis frozen, then back with its keys: the time it missed is not credited as a burst", async () => {
     const { budgets, connections, close } = twoProcesses(`thawed-${process.pid}`);
     const probe = await budgets[0].acquire(ask);
-    probe.observe({
-      "x-ratelimit-limit-requests": "10",
-      "x-ratelimit-remaining-requests": "0",
-      "x-ratelimit-reset-requests": "1000ms",
-    });
+    probe.observe(TEN_PER_SECOND_SPENT);
     probe.settle();
     await sleep(50); // the reports reach Redis
     redis.freeze();
@@ -326,8 +321,7 @@ describe("the shared budget in Redis", () => {
     } finally {
       redis.thaw();
     }
-    for (let round = 0; round < 60 && (await connections[0].command("PING")) !== "PONG"; round += 1)
-      await sleep(50);
+    await untilBack(connections[0]);
     let granted = 0;
     const calls = Array.from({ length: 5 }, () =>
       budgets[0].acquire(ask).then((reservation) => {
