@@ -15,15 +15,22 @@ export function claudeFor(server: TestServer, overrides: AnthropicAIConfigOption
   });
 }
 
-/** A Messages API answer with one text block, as Claude sends it (`end_turn`). */
-export function claudeMessage(text: string, usage = { input_tokens: 8, output_tokens: 2 }) {
+/**
+ * A Messages API answer as Claude sends it: one text block (`end_turn`), or the given blocks
+ * (`tool_use` when one of them calls a tool).
+ */
+export function claudeMessage(
+  content: string | Array<Record<string, unknown>>,
+  usage = { input_tokens: 8, output_tokens: 2 },
+) {
+  const blocks = typeof content === "string" ? [{ type: "text", text: content }] : content;
   return {
     id: "msg_1",
     type: "message",
     role: "assistant",
     model: "claude-haiku-4-5-20251001",
-    content: [{ type: "text", text }],
-    stop_reason: "end_turn",
+    content: blocks,
+    stop_reason: blocks.some((block) => block["type"] === "tool_use") ? "tool_use" : "end_turn",
     stop_sequence: null,
     usage,
   };

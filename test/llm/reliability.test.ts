@@ -8,7 +8,7 @@ import {
   LLMResponseStatus,
   type RunnableTool,
 } from "../../src/index.js";
-import { claudeFor } from "../helpers/claude.js";
+import { claudeFor, claudeMessage } from "../helpers/claude.js";
 import { geminiFor } from "../helpers/gemini.js";
 import { LocalRateBudget } from "../../src/budgets/local-rate-budget.js";
 import { clientFor, HELLO, TEST_KEY, timed } from "../helpers/client.js";
@@ -414,17 +414,7 @@ describe("streams answered with one JSON body, or with content that is not text"
   });
 
   it("a Claude stream answered with one JSON message (a proxy ignoring stream: true) gives that answer", async () => {
-    server.script(
-      json(200, {
-        id: "msg_1",
-        type: "message",
-        role: "assistant",
-        model: "claude-haiku-4-5",
-        content: [{ type: "text", text: "whole answer" }],
-        stop_reason: "end_turn",
-        usage: { input_tokens: 4, output_tokens: 2 },
-      }),
-    );
+    server.script(json(200, claudeMessage("whole answer", { input_tokens: 4, output_tokens: 2 })));
     const stream = claudeFor(server).stream_chat_completions(HELLO);
     const parts: string[] = [];
     for await (const part of stream) parts.push(part.type);

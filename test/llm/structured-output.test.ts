@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import * as z from "zod";
 import { LLMResponseStatus } from "../../src/index.js";
-import { claudeFor } from "../helpers/claude.js";
+import { claudeFor, claudeMessage } from "../helpers/claude.js";
 import { clientFor, HELLO } from "../helpers/client.js";
 import { completion, json } from "../helpers/handlers.js";
 import { chunk, frame, sse } from "../helpers/sse.js";
@@ -82,17 +82,20 @@ describe("structured output is validated, not trusted", () => {
   it("on Claude too, through its forced tool", async () => {
     const trip = z.object({ city: z.string(), nights: z.number().int().min(1) });
     server.script(
-      json(200, {
-        id: "msg_1",
-        type: "message",
-        role: "assistant",
-        model: "claude-haiku-4-5",
-        content: [
-          { type: "tool_use", id: "toolu_1", name: "json_response", input: { city: "Oslo", nights: "two" } },
-        ],
-        stop_reason: "tool_use",
-        usage: { input_tokens: 10, output_tokens: 5 },
-      }),
+      json(
+        200,
+        claudeMessage(
+          [
+            {
+              type: "tool_use",
+              id: "toolu_1",
+              name: "json_response",
+              input: { city: "Oslo", nights: "two" },
+            },
+          ],
+          { input_tokens: 10, output_tokens: 5 },
+        ),
+      ),
     );
     const res = await claudeFor(server).chat_completions(HELLO, {
       response_format: { type: "json_schema", json_schema: { name: "trip", schema: trip } },

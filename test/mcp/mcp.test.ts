@@ -3,7 +3,7 @@ import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { connect_mcp, LLMResponseStatus, type McpServerConnection, type McpTool } from "../../src/index.js";
 import { mcpToolName } from "../../src/mcp/mcp-tool-name.js";
-import { claudeFor } from "../helpers/claude.js";
+import { claudeFor, claudeMessage } from "../helpers/claude.js";
 import { clientFor } from "../helpers/client.js";
 import { geminiFor } from "../helpers/gemini.js";
 import { completion, json } from "../helpers/handlers.js";
@@ -154,27 +154,14 @@ describe("MCP tools over stdio: a real server in a child process", () => {
 
   it("the connection is reused across runs, on Claude too (its results with is_error)", async () => {
     llm.script(
-      json(200, {
-        id: "msg_1",
-        type: "message",
-        role: "assistant",
-        model: "claude-haiku-4-5",
-        content: [
+      json(
+        200,
+        claudeMessage([
           { type: "tool_use", id: "toolu_1", name: "echo", input: { text: "claude" } },
           { type: "tool_use", id: "toolu_2", name: "fail", input: {} },
-        ],
-        stop_reason: "tool_use",
-        usage: { input_tokens: 5, output_tokens: 5 },
-      }),
-      json(200, {
-        id: "msg_2",
-        type: "message",
-        role: "assistant",
-        model: "claude-haiku-4-5",
-        content: [{ type: "text", text: "ok" }],
-        stop_reason: "end_turn",
-        usage: { input_tokens: 5, output_tokens: 1 },
-      }),
+        ]),
+      ),
+      json(200, claudeMessage("ok")),
     );
     const run = await claudeFor(llm).run_tools(ask, { tools: await mcp.tools() });
     assert.equal(run.content, "ok");
@@ -190,19 +177,9 @@ describe("MCP tools over stdio: a real server in a child process", () => {
   });
 
   it("images go to Claude as image blocks in the tool result, and to Gemini as inline parts after the functionResponse", async () => {
-    const claudeTurn = (content: unknown[], stop: string) =>
-      json(200, {
-        id: "m",
-        type: "message",
-        role: "assistant",
-        model: "claude-haiku-4-5",
-        content,
-        stop_reason: stop,
-        usage: { input_tokens: 5, output_tokens: 5 },
-      });
     llm.script(
-      claudeTurn([{ type: "tool_use", id: "toolu_p", name: "picture", input: {} }], "tool_use"),
-      claudeTurn([{ type: "text", text: "a pixel" }], "end_turn"),
+      json(200, claudeMessage([{ type: "tool_use", id: "toolu_p", name: "picture", input: {} }])),
+      json(200, claudeMessage("a pixel")),
     );
     await claudeFor(llm).run_tools(ask, { tools: await mcp.tools({ allow: ["picture"] }) });
     const result = (
