@@ -1,5 +1,3 @@
-import { open } from "node:fs/promises";
-import { isRecord } from "../core/is-record.js";
 import { abortedByCaller, LLMError } from "../core/llm-error.js";
 import { uploadMediaType } from "../core/sniff-media-type.js";
 import { InvalidArgumentError } from "../core/usage-errors.js";
@@ -8,10 +6,10 @@ import { firstHeader } from "../transport/http-exchange.js";
 import { backoffDelayMs } from "../transport/retry-with-backoff.js";
 import type { UploadedFile } from "../core/uploaded-file.js";
 import { type FilesEndpoint, filesRequest, jsonOf } from "../llm/files-request.js";
+import { openUploadSource, type UploadReader, type UploadSource } from "../llm/upload-source.js";
 import { readUploadedFile } from "./read-gemini-file.js";
 
-/** What to upload: a file's path, bytes, or a stream of bytes whose size is known up front. */
-export type UploadSource = string | Uint8Array | { stream: AsyncIterable<Uint8Array>; size_bytes: number };
+export type { UploadSource } from "../llm/upload-source.js";
 
 /** Progress of an upload: bytes the server has confirmed, then (waiting for `ACTIVE`) the file's state. */
 export interface UploadProgress {
@@ -36,65 +34,6 @@ export interface UploadOptions {
 const GRANULARITY = 256 * 1024;
 const DEFAULT_CHUNK = 8 * 1024 * 1024;
 
-/** Reads a source a chunk at a time, forward only; the current chunk can be read again (a resend). */
-interface ChunkReader {
-  size: number;
-  /** `length` bytes at `offset` (fewer at the end). */
-  read(offset: number, length: number): Promise<Uint8Array>;
-  close(): Promise<void>;
-}
-
-async function readerOf(source: UploadSource): Promise<ChunkReader> {
-  if (typeof source === "string") {
-    const handle = await open(source, "r").catch((error: NodeJS.ErrnoException) => {
-      throw new InvalidArgumentError("source", `cannot be read: ${error.code ?? error.message} (${source})`);
-    });
-    const { size } = await handle.stat();
-    // One buffer for every chunk: a chunk is read only after the previous one was answered.
-    let buffer: Buffer | undefined;
-    return {
-      size,
-      read: async (offset, length) => {
-        const wanted = Math.min(length, size - offset);
-        if (buffer === undefined || buffer.length < wanted) buffer = Buffer.allocUnsafe(wanted);
-        const { bytesRead } = await handle.read(buffer, 0, wanted, offset);
-        return buffer.subarray(0, bytesRead);
-      },
-      close: () => handle.close(),
-    };
-  }
-  if (source instanceof Uint8Array)
-    return {
-      size: source.length,
-      read: async (offset, length) => source.subarray(offset, offset + length),
-      close: async () => {},
-    };
-  if (!isRecord(source) || !Number.isSafeInteger(source.size_bytes) || source.size_bytes < 0)
-    throw new InvalidArgumentError("source", "must be a path, bytes, or { stream, size_bytes }");
-  const iterator = source.stream[Symbol.asyncIterator]();
-  /** The bytes from `start` on that were read and not yet passed (a chunk kept for a resend). */
-  let held = Buffer.alloc(0);
-  let start = 0;
-  return {
-    size: source.size_bytes,
-    read: async (offset, length) => {
-      if (offset < start)
-        throw new LLMError({ kind: "connection", message: "the stream cannot be read again" });
-      held = held.subarray(offset - start);
-      start = offset;
-      while (held.length < length) {
-        const next = await iterator.next();
-        if (next.done) break;
-        held = Buffer.concat([held, next.value]);
-      }
-      return held.subarray(0, length);
-    },
-    close: async () => {
-      await iterator.return?.();
-    },
-  };
-}
-
 /**
  * Uploads with Gemini's resumable protocol: `start` (the key in a header, the upload session URL
  * in the answer), then chunks of `chunk_bytes` (`upload`, the last one `upload, finalize`). A chunk
@@ -110,7 +49,7 @@ export async function uploadGeminiFile(
   const chunk = options.chunk_bytes ?? DEFAULT_CHUNK;
   if (!Number.isSafeInteger(chunk) || chunk <= 0 || chunk % GRANULARITY !== 0)
     throw new InvalidArgumentError("chunk_bytes", "must be a positive multiple of 262144 (256 KiB)");
-  const reader = await readerOf(source);
+  const reader = await openUploadSource(source);
   try {
     const mediaType = await mediaTypeOf(reader, options.media_type);
     const sessionUrl = await startSession(endpoint, reader.size, mediaType, options);
@@ -120,7 +59,7 @@ export async function uploadGeminiFile(
   }
 }
 
-async function mediaTypeOf(reader: ChunkReader, declared: string | undefined): Promise<string> {
+async function mediaTypeOf(reader: UploadReader, declared: string | undefined): Promise<string> {
   return uploadMediaType(await reader.read(0, 64), declared);
 }
 
@@ -166,7 +105,7 @@ async function startSession(
 
 async function sendChunks(
   endpoint: FilesEndpoint,
-  reader: ChunkReader,
+  reader: UploadReader,
   sessionUrl: URL,
   chunk: number,
   options: UploadOptions,

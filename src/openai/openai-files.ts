@@ -1,5 +1,3 @@
-import { createReadStream } from "node:fs";
-import { open } from "node:fs/promises";
 import { basename } from "node:path";
 import { isRecord } from "../core/is-record.js";
 import { LLMError } from "../core/llm-error.js";
@@ -7,6 +5,7 @@ import { uploadMediaType } from "../core/sniff-media-type.js";
 import type { UploadedFile } from "../core/uploaded-file.js";
 import { InvalidArgumentError } from "../core/usage-errors.js";
 import { type FilesEndpoint, filesRequest, jsonOf } from "../llm/files-request.js";
+import { openUploadSource } from "../llm/upload-source.js";
 import { multipartBody } from "../transport/multipart-body.js";
 
 /** How an upload to OpenAI's `/files` goes. */
@@ -72,20 +71,26 @@ export class OpenAIFiles {
 
   /** Uploads a path or bytes (`purpose: "user_data"` unless told otherwise); the file as OpenAI keeps it. */
   async upload(source: string | Uint8Array, options: OpenAIUploadOptions = {}): Promise<UploadedFile> {
-    const file = await fileSource(source);
-    const mediaType = uploadMediaType(file.head, options.media_type);
-    const filename = options.display_name ?? (typeof source === "string" ? basename(source) : "file");
-    const { contentType, body } = multipartBody(
-      { purpose: options.purpose ?? "user_data" },
-      { field: "file", filename, media_type: mediaType, size: file.size, read: file.read },
-    );
-    const response = await filesRequest(this.#endpoint, {
-      path: `${this.#endpoint.basePath}/files`,
-      headers: { ...this.#endpoint.headers, "content-type": contentType },
-      body,
-      signal: options.signal,
-    });
-    return readOpenAIFile(jsonOf(response), mediaType);
+    if (typeof source !== "string" && !(source instanceof Uint8Array))
+      throw new InvalidArgumentError("source", "must be a path or bytes");
+    const file = await openUploadSource(source);
+    try {
+      const mediaType = uploadMediaType(await file.read(0, 64), options.media_type);
+      const filename = options.display_name ?? (typeof source === "string" ? basename(source) : "file");
+      const { contentType, body } = multipartBody(
+        { purpose: options.purpose ?? "user_data" },
+        { field: "file", filename, media_type: mediaType, size: file.size, read: () => file.pieces() },
+      );
+      const response = await filesRequest(this.#endpoint, {
+        path: `${this.#endpoint.basePath}/files`,
+        headers: { ...this.#endpoint.headers, "content-type": contentType },
+        body,
+        signal: options.signal,
+      });
+      return readOpenAIFile(jsonOf(response), mediaType);
+    } finally {
+      await file.close();
+    }
   }
 
   /** The file as OpenAI has it now (its media type read from its name). */
@@ -132,30 +137,4 @@ function fileId(id: string): string {
   if (typeof id !== "string" || !/^[\w-]+$/.test(id))
     throw new InvalidArgumentError("id", "must be an OpenAI file id (file-...)");
   return id;
-}
-
-/** A path or bytes: its size, its first bytes, and its bytes as a stream read afresh each time. */
-async function fileSource(
-  source: string | Uint8Array,
-): Promise<{ size: number; head: Uint8Array; read: () => AsyncIterable<Uint8Array> }> {
-  if (source instanceof Uint8Array)
-    return {
-      size: source.length,
-      head: source.subarray(0, 64),
-      read: async function* () {
-        yield source;
-      },
-    };
-  if (typeof source !== "string") throw new InvalidArgumentError("source", "must be a path or bytes");
-  const handle = await open(source, "r").catch((error: NodeJS.ErrnoException) => {
-    throw new InvalidArgumentError("source", `cannot be read: ${error.code ?? error.message} (${source})`);
-  });
-  try {
-    const { size } = await handle.stat();
-    const head = Buffer.alloc(Math.min(64, size));
-    await handle.read(head, 0, head.length, 0);
-    return { size, head, read: () => createReadStream(source, { highWaterMark: 1024 * 1024 }) };
-  } finally {
-    await handle.close();
-  }
 }
