@@ -3,6 +3,7 @@ import type { FixedRateLimit } from "../core/base-llm-config.js";
 import { CallAbort } from "../core/call-abort.js";
 import { abortedByCaller } from "../core/llm-error.js";
 import { abortableDelay } from "../transport/abortable-delay.js";
+import { FleetView } from "./fleet-view.js";
 import { LocalRateBudget } from "./local-rate-budget.js";
 import { budgetTimeout, tooLongWait } from "./token-bucket.js";
 import {
@@ -21,8 +22,6 @@ import type { RedisConnection } from "./redis-connection.js";
 const BUDGET_TTL_MS = 10 * 60_000;
 /** How often a request checks whether the fleet's probe has answered, in ms. */
 const PROBE_POLL_MS = 25;
-/** How long a window of this process's grants is (its part of the fleet's rate), in ms. */
-const SHARE_WINDOW_MS = 10_000;
 /** Longest a waiter follows this process's poller before it asks Redis itself, in ms. */
 const FOLLOW_MAX_MS = 2000;
 
@@ -87,8 +86,7 @@ export class RedisRateBudget implements RateBudget {
           if (local !== undefined) return local;
           continue;
         }
-        this.#fellBackAt = undefined;
-        if (reply[3] !== undefined) this.#epoch = String(reply[3]);
+        this.#fleet.answered(reply[3]);
         const [outcome] = reply;
         if (outcome === "poll" && polling === undefined && this.#pollWait !== undefined) {
           // Another waiter of this process already polls: follow it.
@@ -116,33 +114,8 @@ export class RedisRateBudget implements RateBudget {
     }
   }
 
-  /**
-   * When this process first sent on its fallback budget in the current outage (monotonic ms); the
-   * next reservation that Redis answers tells it how long that was, and Redis takes the credit
-   * its buckets gained meanwhile as spent by the fleet's fallback budgets.
-   */
-  #fellBackAt: number | undefined;
-  /** The shared state's epoch (a new one when Redis lost it), as of the last reply. */
-  #epoch = "";
-  /**
-   * When the last request Redis granted this process for later is due (monotonic ms): the end of
-   * the fleet's queue as far as this process knows. Requests granted before Redis lost its state
-   * (or went away) still go; whoever rebuilds it, or the fallback budget, owes the fleet until then.
-   */
-  #queueEnd = 0;
-  /** The wait of the last request Redis granted this process for later: the fleet's queue then. */
-  #lastWait = { at: 0, ms: 0 };
-
-  /**
-   * How long the fleet's queue reaches ahead, as far as this process knows: until its own last
-   * grant is due, or, while that is recent, as long as the queue was then (a fleet that keeps
-   * sending keeps its queue about as long; the other processes' grants reach further than ours).
-   */
-  #queueAhead(): number {
-    const now = performance.now();
-    const recent = now - this.#lastWait.at < this.#lastWait.ms ? this.#lastWait.ms : 0;
-    return Math.max(0, this.#queueEnd - now, recent);
-  }
+  /** What this process knows of the fleet beyond Redis's answers (queue, share, outage). */
+  readonly #fleet = new FleetView();
 
   /**
    * Waits on the in-process fallback budget while Redis is down; `undefined` when Redis answers
@@ -150,13 +123,12 @@ export class RedisRateBudget implements RateBudget {
    * local one beside the fleet's (which would double the rate just as Redis returns).
    */
   async #acquireUntilBack(options: AcquireOptions): Promise<Reservation | undefined> {
-    if (this.#fellBackAt === undefined) {
-      this.#fellBackAt = performance.now();
+    if (this.#fleet.fellBack()) {
       // This process's part of the fleet's rate, and what Redis granted the fleet for later
       // (which still goes): the fallback keeps to the one and waits for the other.
-      const share = this.#recentShare();
+      const share = this.#fleet.recentShare(this.#fallback.learned()?.requests?.ratePerMs);
       if (share !== undefined) this.#fallback.shareAtMost(share);
-      this.#fallback.busyFor(this.#queueAhead());
+      this.#fallback.busyFor(this.#fleet.queueAheadMs());
     }
     const handover = new CallAbort(options.signal);
     const back = Symbol("redis is back");
@@ -170,34 +142,6 @@ export class RedisRateBudget implements RateBudget {
       release();
       handover.dispose();
     }
-  }
-
-  /** This process's grants in the current and the previous window: its part of the fleet's rate. */
-  readonly #grants = { current: 0, previous: 0, since: performance.now(), previousSince: performance.now() };
-
-  #countGrant(): void {
-    const now = performance.now();
-    const grants = this.#grants;
-    if (now - grants.since > SHARE_WINDOW_MS) {
-      grants.previous = grants.current;
-      grants.previousSince = grants.since;
-      grants.current = 0;
-      grants.since = now;
-    }
-    grants.current += 1;
-  }
-
-  /**
-   * The part of the learned request rate this process used lately (from 1/16 to 1), or `undefined`
-   * when too little is known: what its fallback budget starts from, so the fleet's processes do
-   * not each take the whole rate when Redis goes away.
-   */
-  #recentShare(): number | undefined {
-    const rate = this.#fallback.learned()?.requests?.ratePerMs;
-    const grants = this.#grants;
-    const elapsed = performance.now() - grants.previousSince;
-    if (rate === undefined || rate <= 0 || elapsed < 1000) return undefined;
-    return Math.min(1, (grants.previous + grants.current) / (elapsed * rate));
   }
 
   /** Waits for this process's poller to learn something (bounded: a lost poller never holds the others). */
@@ -242,10 +186,10 @@ export class RedisRateBudget implements RateBudget {
       known?.requests?.ratePerMs ?? "",
       known?.tokens?.capacity ?? "",
       known?.tokens?.ratePerMs ?? "",
-      this.#fellBackAt === undefined ? "" : Math.round(performance.now() - this.#fellBackAt),
-      Math.round(this.#queueAhead()),
-      this.#epoch,
-      Math.round(Math.max(0, this.#queueEnd - performance.now())),
+      this.#fleet.outageMs() ?? "",
+      this.#fleet.queueAheadMs(),
+      this.#fleet.epoch,
+      this.#fleet.ownQueueMs(),
     ]);
   }
 
@@ -282,11 +226,7 @@ export class RedisRateBudget implements RateBudget {
         throw tooLongWait(waitMs, options.maxWaitMs);
       }
       if (waitMs > 0) {
-        if (reservation !== undefined) {
-          const now = performance.now();
-          this.#queueEnd = Math.max(this.#queueEnd, now + waitMs);
-          this.#lastWait = { at: now, ms: waitMs };
-        }
+        if (reservation !== undefined) this.#fleet.granted(waitMs);
         try {
           // +1 ms: a timer may fire a millisecond early, and the bucket is exactly empty until then.
           await abortableDelay({ delayMs: waitMs + 1, signal, onAbort: () => abortedByCaller(signal) });
@@ -295,8 +235,7 @@ export class RedisRateBudget implements RateBudget {
           throw error;
         }
       }
-      // Counted when it goes, not when granted: a long queue is not this process's rate.
-      if (reservation !== undefined) this.#countGrant();
+      if (reservation !== undefined) this.#fleet.sent();
       return reservation;
     }
   }
