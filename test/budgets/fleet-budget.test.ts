@@ -2,19 +2,14 @@ import assert from "node:assert/strict";
 import { type AddressInfo, createServer, type Socket } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { LLMResponseStatus, OpenAI } from "../../src/index.js";
-import { countOpenAITokens } from "../../src/openai/count-openai-tokens.js";
 import { RedisConnection } from "../../src/budgets/redis-connection.js";
 import { RedisRateBudget } from "../../src/budgets/redis-rate-budget.js";
 import { TEST_KEY, timed } from "../helpers/client.js";
-import { fleetTotals, runFleet } from "../helpers/fleet.js";
+import { fleetServer, fleetTotals, runFleet } from "../helpers/fleet.js";
 import { completion, json } from "../helpers/handlers.js";
-import { rateLimitedServer } from "../helpers/rate-limited.js";
 import { freePort, RedisServer, redisCommand } from "../helpers/redis-server.js";
 import { type TestServer, useTestServer } from "../helpers/test-server.js";
 
-const exactPrompt = (body: Record<string, unknown>) => countOpenAITokens(body as never, "o200k_base");
-/** About the fleet worker's prompt (~250 tokens) plus its max_tokens (100). */
-const COST = 350;
 let keySerial = 0;
 const freshKey = () => `${TEST_KEY}-fleet-${process.pid}-${++keySerial}`;
 const LIMITED_HEADERS = {
@@ -39,17 +34,6 @@ const TEN_PER_SECOND_SPENT = {
 async function untilBack(connection: RedisConnection): Promise<void> {
   for (let round = 0; round < 60 && (await connection.command("PING")) !== "PONG"; round += 1)
     await sleep(50);
-}
-
-/** A server at 20 requests/s (burst 10) and the token budget of 20 such requests per second. */
-function fleetServer(server: TestServer) {
-  const limited = rateLimitedServer({
-    requests: { capacity: 10, perSecond: 20 },
-    tokens: { capacity: 10 * COST, perSecond: 20 * COST },
-    promptTokens: exactPrompt,
-  });
-  server.script(limited.handler);
-  return limited.stats;
 }
 
 describe("fleet: processes that share a key", () => {

@@ -2,17 +2,13 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { RedisConnection } from "../../src/budgets/redis-connection.js";
 import { RedisRateBudget } from "../../src/budgets/redis-rate-budget.js";
-import { countOpenAITokens } from "../../src/openai/count-openai-tokens.js";
 import { TEST_KEY } from "../helpers/client.js";
-import { fleetTotals, runFleet } from "../helpers/fleet.js";
-import { rateLimitedServer } from "../helpers/rate-limited.js";
+import { fleetServer, fleetTotals, runFleet } from "../helpers/fleet.js";
 import { RedisCluster } from "../helpers/redis-cluster.js";
 import { redisCommand } from "../helpers/redis-server.js";
 import { type TestServer, useTestServer } from "../helpers/test-server.js";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-/** About the fleet worker's prompt (~250 tokens) plus its max_tokens (100). */
-const COST = 350;
 let keySerial = 0;
 const freshKey = () => `${TEST_KEY}-cluster-${process.pid}-${++keySerial}`;
 
@@ -26,16 +22,6 @@ describe("the fleet budget on a real Redis Cluster (3 masters, 3 replicas)", () 
     cluster = await RedisCluster.start(3);
   });
   after(() => cluster.stop());
-
-  function fleetServer() {
-    const limited = rateLimitedServer({
-      requests: { capacity: 10, perSecond: 20 },
-      tokens: { capacity: 10 * COST, perSecond: 20 * COST },
-      promptTokens: (body) => countOpenAITokens(body as never, "o200k_base"),
-    });
-    server.script(limited.handler);
-    return limited.stats;
-  }
 
   it("one node's URL is enough: the client finds the cluster and follows MOVED to the key's master", async () => {
     // A budget whose keys hash to each master in turn: from any one node, every script call lands.
@@ -64,7 +50,7 @@ describe("the fleet budget on a real Redis Cluster (3 masters, 3 replicas)", () 
   });
 
   it("4 processes pace as one client through the cluster: 80 calls, at most 3 429s, no fallback", async () => {
-    const stats = fleetServer();
+    const stats = fleetServer(server);
     const results = await runFleet({
       processes: 4,
       base: `${server.url}/v1`,
@@ -82,7 +68,7 @@ describe("the fleet budget on a real Redis Cluster (3 masters, 3 replicas)", () 
   });
 
   it("the master holding the budget killed mid-run: its replica takes over, nothing lost, no hang", async () => {
-    const stats = fleetServer();
+    const stats = fleetServer(server);
     let killed: number | undefined;
     let fault: Promise<void> | undefined;
     const results = await runFleet({

@@ -1,5 +1,8 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { countOpenAITokens } from "../../src/openai/count-openai-tokens.js";
+import { rateLimitedServer } from "./rate-limited.js";
+import type { TestServer } from "./test-server.js";
 
 const WORKER = fileURLToPath(new URL("./fleet-worker.js", import.meta.url));
 
@@ -87,4 +90,21 @@ export function fleetTotals(results: readonly WorkerResult[]) {
     maxCallMs: Math.max(...results.map((result) => result.maxCallMs)),
     warnings: results.flatMap((result) => result.warnings),
   };
+}
+
+/** About the fleet worker's prompt (~250 tokens) plus its max_tokens (100). */
+const WORKER_COST = 350;
+
+/**
+ * Scripts `server` as the fleet tests' rate-limited server: 20 requests/s (burst 10) and the token
+ * budget of 20 worker requests per second, prompts counted exactly. Returns its live stats.
+ */
+export function fleetServer(server: TestServer) {
+  const limited = rateLimitedServer({
+    requests: { capacity: 10, perSecond: 20 },
+    tokens: { capacity: 10 * WORKER_COST, perSecond: 20 * WORKER_COST },
+    promptTokens: (body) => countOpenAITokens(body as never, "o200k_base"),
+  });
+  server.script(limited.handler);
+  return limited.stats;
 }
