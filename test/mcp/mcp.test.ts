@@ -11,6 +11,9 @@ import { startHttpMcp } from "../helpers/mcp-server.js";
 import { TestServer } from "../helpers/test-server.js";
 
 const SERVER_SCRIPT = fileURLToPath(new URL("../helpers/mcp-server.js", import.meta.url));
+/** The test MCP server as a stdio child process. */
+const connectStdio = () =>
+  connect_mcp({ command: process.execPath, args: [SERVER_SCRIPT], env: { PATH: process.env["PATH"] ?? "" } });
 const ask = [{ role: "user" as const, content: "use the tools" }];
 
 /** A chat.completion whose assistant calls the given tools: [id, name, arguments] each. */
@@ -49,11 +52,7 @@ describe("MCP tools over stdio: a real server in a child process", () => {
   let llm: TestServer;
   before(async () => {
     llm = await TestServer.start();
-    mcp = await connect_mcp({
-      command: process.execPath,
-      args: [SERVER_SCRIPT],
-      env: { PATH: process.env["PATH"] ?? "" },
-    });
+    mcp = await connectStdio();
   });
   after(async () => {
     await mcp.close();
@@ -209,11 +208,7 @@ describe("MCP tools over stdio: a real server in a child process", () => {
   });
 
   it("tools given as a function are listed again between steps: a tool added mid-run is usable in the next step", async () => {
-    const fresh = await connect_mcp({
-      command: process.execPath,
-      args: [SERVER_SCRIPT],
-      env: { PATH: process.env["PATH"] ?? "" },
-    });
+    const fresh = await connectStdio();
     try {
       llm.script(
         openaiCalling(["c1", "add_tool", {}]),
@@ -243,11 +238,7 @@ describe("MCP tools over stdio: a real server in a child process", () => {
   });
 
   it("a server that exits mid-call gives a failed tool result, then a clear error on the next call, never a hang", async () => {
-    const doomed = await connect_mcp({
-      command: process.execPath,
-      args: [SERVER_SCRIPT],
-      env: { PATH: process.env["PATH"] ?? "" },
-    });
+    const doomed = await connectStdio();
     llm.script(openaiCalling(["c1", "crash", {}]), json(200, completion("done")));
     const tools = await doomed.tools({ allow: ["crash", "echo"] });
     const run = await clientFor(llm).run_tools(ask, { tools, tool_timeout: 10 });
